@@ -1,0 +1,77 @@
+import type { Beteiligte, BeteiligteWrite } from '../clients/advoware/types';
+import type { AdvowareClient } from '../clients/advoware/client';
+import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
+import { failureDetails } from '../clients/errors';
+import type { EspoBeteiligte } from '../domain/beteiligte/types';
+import { stammdatenHash } from '../domain/beteiligte/hash';
+
+const ENTITY = 'CBeteiligte';
+
+export interface LoadedBeteiligte {
+  entity: EspoBeteiligte;
+  /** Content hash of the entity's sync-relevant values now, compared with its stored `stammdatenHash`. */
+  currentHash: string;
+}
+
+export interface NotificationRequest {
+  /** The party's assigned user; the configured admin when absent. */
+  userId?: string | null;
+  message: string;
+  relatedId: string;
+}
+
+const isNotFound = (err: unknown) => failureDetails(err)?.kind === 'NotFound';
+
+/**
+ * Party sync activities: one external call each, idempotent where the API allows.
+ * A party that does not exist (404) is an answer (`null`), not a failure.
+ */
+export function createBeteiligteActivities(deps: { advoware: AdvowareClient; espocrm: EspoCrmClient; adminUserId: string }) {
+  return {
+    async espoGetBeteiligte(id: string): Promise<LoadedBeteiligte | null> {
+      try {
+        const entity: EspoBeteiligte = await deps.espocrm.get<EspoBeteiligte & EspoEntity>(ENTITY, id);
+        return { entity, currentHash: stammdatenHash(entity) };
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    },
+
+    /** Partial update; the answer is not needed, so only the fields written travel back into history. */
+    async espoUpdateBeteiligte(id: string, patch: Partial<EspoBeteiligte>): Promise<void> {
+      await deps.espocrm.update(ENTITY, id, patch);
+    },
+
+    async espoNotify(request: NotificationRequest): Promise<void> {
+      await deps.espocrm.notify({
+        userId: request.userId || deps.adminUserId,
+        message: request.message,
+        relatedType: ENTITY,
+        relatedId: request.relatedId,
+      });
+    },
+
+    async advowareGetBeteiligte(betNr: number): Promise<Beteiligte | null> {
+      try {
+        return await deps.advoware.getBeteiligte(betNr);
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    },
+
+    async advowareCreateBeteiligte(data: BeteiligteWrite): Promise<{ betNr: number; rowId: string }> {
+      const created = await deps.advoware.createBeteiligte(data);
+      return { betNr: created.betNr, rowId: created.rowId };
+    },
+
+    /** The PUT answers with the new rowId, so no GET follows. */
+    async advowareUpdateBeteiligte(betNr: number, data: BeteiligteWrite): Promise<{ rowId: string }> {
+      const updated = await deps.advoware.updateBeteiligte(betNr, data);
+      return { rowId: updated.rowId };
+    },
+  };
+}
+
+export type BeteiligteActivities = ReturnType<typeof createBeteiligteActivities>;

@@ -1,0 +1,30 @@
+import type { AdvowareClient } from '../clients/advoware/client';
+import type { EspoCrmClient } from '../clients/espocrm/client';
+import type { SyncRequester } from '../clients/temporal/sync-requests';
+import type { PartySyncConfig } from '../config/env';
+import { createAdvowareActivities } from './advoware';
+import { createBeteiligteActivities } from './beteiligte';
+import { createSettingsActivities } from './settings';
+import { createSweepActivities } from './sweep';
+
+export interface ActivityDeps {
+  advoware: AdvowareClient;
+  espocrm: EspoCrmClient;
+  /** Signal-with-start on the party workflows (the sweep). */
+  requester: SyncRequester;
+  /** Receives notifications for parties without an assigned user. */
+  adminUserId: string;
+  partySync: PartySyncConfig;
+}
+
+/** Every activity the hub's worker registers, bound to its clients. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createAdvowareActivities(deps.advoware),
+    ...createBeteiligteActivities(deps),
+    ...createSweepActivities({ ...deps, staleSeconds: deps.partySync.PARTY_SYNC_STALE_SECONDS }),
+    ...createSettingsActivities(deps.partySync),
+  };
+}
+
+export type HubActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,65 @@
+import { Client, Connection } from '@temporalio/client';
+import { createAdvowareClient } from '../clients/advoware/client';
+import { SyncRequester } from '../clients/temporal/sync-requests';
+import { gatewayConfigSchema, loadDotEnv, parseEnv } from '../config/env';
+import { createLogger } from '../lib/logger';
+import { createGatewayMetrics } from '../lib/metrics';
+import { createRedis } from '../lib/redis';
+import { createApp } from './app';
+import { redisReadiness, temporalReadiness } from './readiness';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = parseEnv(gatewayConfigSchema);
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const redis = createRedis(config.REDIS_URL, 'hub-gateway');
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  // Lazy: the gateway comes up (and reports 503) even while Temporal is still starting.
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+  const app = createApp({
+    apiKeys: config.HUB_API_KEYS,
+    bodyLimit: config.BODY_LIMIT,
+    advoware: createAdvowareClient(config, redis),
+    advowareBaseUrl: config.ADVOWARE_API_BASE_URL,
+    readiness: { temporal: temporalReadiness(connection), redis: redisReadiness(redis) },
+    logger,
+    metrics: createGatewayMetrics(),
+    requester: new SyncRequester(client, config.TEMPORAL_TASK_QUEUE),
+    espocrmWebhook: { id: config.ESPOCRM_WEBHOOK_ID, secret: config.ESPOCRM_WEBHOOK_SECRET },
+  });
+
+  const server = app.listen(config.PORT, () => {
+    logger.info({ port: config.PORT }, 'gateway listening');
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err }, 'gateway could not listen');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'gateway shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing');
+      server.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    server.close(async () => {
+      await Promise.allSettled([redis.quit(), connection.close()]);
+      logger.info('gateway stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,121 @@
+import type { Redis } from 'ioredis';
+import type { AdvowareConfig } from '../../config/env';
+import { externalFailure } from '../errors';
+import { failForStatus, isSuccess, sendHttp, type HttpResponse } from '../http';
+import { SharedTokenCache } from './token-cache';
+import { requestAdvowareToken } from './token-source';
+import type { Beteiligte, BeteiligteWrite, Mitarbeiter } from './types';
+
+export const ADVOWARE_TOKEN_KEY = 'advoware_access_token';
+
+export interface TokenProvider {
+  get(): Promise<string>;
+  refresh(staleToken: string): Promise<string>;
+}
+
+export type QueryValue = string | number | boolean | readonly string[];
+
+export interface AdvowareRequest {
+  query?: Record<string, QueryValue | undefined>;
+  body?: unknown;
+}
+
+export interface AdvowareClientOptions {
+  /** `ADVOWARE_API_BASE_URL`; resource paths are resolved below it. */
+  baseUrl: string;
+  timeoutMs: number;
+  tokens: TokenProvider;
+}
+
+const BETEILIGTE = 'api/v1/advonet/Beteiligte';
+
+/**
+ * The one way the hub talks to Advoware: Bearer token from the shared cache,
+ * one forced refresh and retry on 401, time-outs, and classified failures.
+ * Used by activities and by the gateway's proxy.
+ */
+export class AdvowareClient {
+  private readonly baseUrl: URL;
+
+  constructor(private readonly options: AdvowareClientOptions) {
+    this.baseUrl = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  }
+
+  /** The absolute URL of a path relative to the base (no validation: callers pass trusted paths). */
+  resolve(path: string, query?: AdvowareRequest['query']): URL {
+    const target = new URL(path.replace(/^\/+/, ''), this.baseUrl);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const item of value) target.searchParams.append(key, item);
+      else target.searchParams.append(key, String(value));
+    }
+    return target;
+  }
+
+  /** Any status comes back as it is; only network failures and time-outs throw. */
+  async request(method: string, path: string, req: AdvowareRequest = {}): Promise<HttpResponse> {
+    const url = this.resolve(path, req.query).toString();
+    const send = (token: string) =>
+      sendHttp('Advoware', {
+        method,
+        url,
+        displayPath: path,
+        body: req.body,
+        timeoutMs: this.options.timeoutMs,
+        headers: { Authorization: `Bearer ${token}` },
+      });
+    const token = await this.options.tokens.get();
+    const first = await send(token);
+    if (first.status !== 401) return first;
+    return send(await this.options.tokens.refresh(token));
+  }
+
+  /** Like `request`, but a non-2xx answer throws the classified failure. */
+  async call<T>(method: string, path: string, req: AdvowareRequest = {}): Promise<T> {
+    const res = await this.request(method, path, req);
+    if (!isSuccess(res.status)) failForStatus('Advoware', { method, displayPath: path }, res);
+    return res.body as T;
+  }
+
+  /** Throws `AdvowareNotFound` when the party was deleted in Advoware. */
+  async getBeteiligte(betNr: number): Promise<Beteiligte> {
+    const path = `${BETEILIGTE}/${betNr}`;
+    return singleEntity(await this.call<Beteiligte | Beteiligte[]>('GET', path), 'GET', path);
+  }
+
+  async createBeteiligte(data: BeteiligteWrite): Promise<Beteiligte> {
+    return singleEntity(await this.call<Beteiligte | Beteiligte[]>('POST', BETEILIGTE, { body: data }), 'POST', BETEILIGTE);
+  }
+
+  /** PUT answers the updated party with its new rowId, so no GET is needed afterwards. */
+  async updateBeteiligte(betNr: number, data: BeteiligteWrite): Promise<Beteiligte> {
+    const path = `${BETEILIGTE}/${betNr}`;
+    return singleEntity(await this.call<Beteiligte | Beteiligte[]>('PUT', path, { body: data }), 'PUT', path);
+  }
+
+  async listMitarbeiter(): Promise<Mitarbeiter[]> {
+    return this.call<Mitarbeiter[]>('GET', 'api/v1/advonet/Mitarbeiter');
+  }
+}
+
+/** Advoware answers single entities as an object or as a one-element array. */
+export function singleEntity<T>(body: T | T[] | undefined, method: string, path: string): T {
+  const entity = Array.isArray(body) ? body[0] : body;
+  if (entity === undefined || entity === null || typeof entity !== 'object') {
+    throw externalFailure(
+      { system: 'Advoware', kind: 'ServerError', method, path },
+      'answer carries no entity',
+    );
+  }
+  return entity;
+}
+
+/** The production wiring: token from Advoware's security service, cached in the shared Redis. */
+/** `tokenKey` lets tests keep their tokens apart; every process of one hub shares the default. */
+export function createAdvowareClient(config: AdvowareConfig, redis: Redis, tokenKey = ADVOWARE_TOKEN_KEY): AdvowareClient {
+  const tokens = new SharedTokenCache(redis, () => requestAdvowareToken(config), {
+    key: tokenKey,
+    ttlSeconds: config.ADVOWARE_TOKEN_CACHE_SECONDS,
+  });
+  return new AdvowareClient({ baseUrl: config.ADVOWARE_API_BASE_URL, timeoutMs: config.ADVOWARE_TIMEOUT_MS, tokens });
+}

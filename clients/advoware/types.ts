@@ -1,0 +1,42 @@
+/** Advoware's wire shapes (SPEC §3.2). German names are Advoware's own field names. */
+
+export interface Kommunikation {
+  id: number;
+  rowId: string;
+  /** Always 0 on GET (Advoware bug); the real code comes from the hub's marker or the value. */
+  kommKz: number;
+  kommArt?: number;
+  tlf: string;
+  bemerkung: string | null;
+  /** Used by the hub as the "primary" flag. */
+  online: boolean;
+}
+
+export interface Beteiligte {
+  betNr: number;
+  rowId: string;
+  name: string | null;
+  vorname?: string | null;
+  anrede?: string | null;
+  titel?: string | null;
+  /** `"2001-01-05T00:00:00"` */
+  geburtsdatum?: string | null;
+  rechtsform?: string | null;
+  briefAnrede?: string | null;
+  zusatz?: string | null;
+  strasse?: string | null;
+  plz?: string | null;
+  ort?: string | null;
+  geaendertAm?: string | null;
+  kommunikation?: Kommunikation[];
+}
+
+export type BeteiligteWrite = Partial<Omit<Beteiligte, 'betNr' | 'rowId' | 'kommunikation' | 'geaendertAm'>>;
+
+export interface Mitarbeiter {
+  kuerzel: string;
+  name: string;
+  vorname: string;
+  email: string | null;
+  aktiv: boolean;
+}

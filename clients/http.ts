@@ -1,0 +1,89 @@
+import { externalFailure, kindForStatus, parseRetryAfter, type ExternalSystem } from './errors';
+
+export interface HttpRequest {
+  method: string;
+  /** Absolute URL. */
+  url: string;
+  /** Path shown in errors and logs (relative, without credentials). */
+  displayPath: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  timeoutMs: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the answer is JSON, the text otherwise, undefined when empty. */
+  body: unknown;
+}
+
+/**
+ * One HTTP exchange with a timeout. Network errors and time-outs become retryable
+ * failures of `system`; any HTTP status is returned, not thrown, so callers decide.
+ */
+export async function sendHttp(system: ExternalSystem, req: HttpRequest): Promise<HttpResponse> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+  let payload: string | undefined;
+  if (req.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(req.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(req.url, {
+      method: req.method,
+      headers,
+      body: payload,
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
+  } catch (err) {
+    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    const kind = timedOut ? 'Timeout' : 'Unavailable';
+    const message = timedOut ? `no answer within ${req.timeoutMs} ms` : `unreachable (${describeNetworkError(err)})`;
+    throw externalFailure({ system, kind, method: req.method, path: req.displayPath }, message, {
+      cause: err instanceof Error ? err : undefined,
+    });
+  }
+  return { status: res.status, headers: res.headers, body: await readBody(res) };
+}
+
+/** Throws the classified failure for a non-2xx answer. */
+export function failForStatus(system: ExternalSystem, req: Pick<HttpRequest, 'method' | 'displayPath'>, res: HttpResponse): never {
+  const kind = kindForStatus(res.status);
+  throw externalFailure(
+    { system, kind, status: res.status, method: req.method, path: req.displayPath },
+    `HTTP ${res.status} ${summarize(res.body)}`.trim(),
+    { retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) },
+  );
+}
+
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === '') return undefined;
+  if ((res.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+// Error answers go into workflow histories; keep them short.
+function summarize(body: unknown): string {
+  if (body === undefined) return '';
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+function describeNetworkError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string } }).cause;
+  if (cause?.code) return cause.code;
+  return err instanceof Error ? err.message : String(err);
+}

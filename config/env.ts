@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the hub reads, validated once at start-up.
+ * `.env.example` lists the same names; `test/config.test.ts` keeps the two in step.
+ */
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = z.url();
+
+export const temporalEnv = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('bitbylaw-hub'),
+});
+
+export const redisEnv = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+});
+
+export const advowareEnv = z.object({
+  ADVOWARE_API_BASE_URL: url,
+  ADVOWARE_TOKEN_URL: url,
+  ADVOWARE_PRODUCT_ID: z.string().min(1),
+  ADVOWARE_APP_ID: z.string().min(1),
+  ADVOWARE_API_KEY: z.base64('must be the base64 API key Advoware issued'),
+  ADVOWARE_KANZLEI: z.string().min(1),
+  ADVOWARE_DATABASE: z.string().min(1),
+  ADVOWARE_USER: z.string().min(1),
+  ADVOWARE_ROLE: z.string().default(''),
+  ADVOWARE_PASSWORD: z.string().min(1),
+  ADVOWARE_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Advoware tokens live 55 min; caching them 53 min leaves room for clock skew and in-flight calls. */
+  ADVOWARE_TOKEN_CACHE_SECONDS: positiveInt.default(53 * 60),
+});
+
+export const espocrmEnv = z.object({
+  ESPOCRM_API_BASE_URL: url,
+  ESPOCRM_API_KEY: z.string().min(1),
+  ESPOCRM_WEBHOOK_ID: z.string().min(1),
+  ESPOCRM_WEBHOOK_SECRET: z.string().min(1),
+  ESPOCRM_ADMIN_USER_ID: z.string().min(1),
+  ESPOCRM_TIMEOUT_MS: positiveInt.default(30_000),
+});
+
+const secondsList = z
+  .string()
+  .transform((s, ctx) => {
+    const values = s.split(',').map((part) => Number(part.trim()));
+    if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of positive seconds' });
+      return z.NEVER;
+    }
+    return values;
+  });
+
+/** Party sync timing (SPEC §5.1, §5.6); every duration is configurable so tests run in seconds. */
+export const partySyncEnv = z.object({
+  /** Pause after the 1st, 2nd, … failed attempt; the last value repeats. */
+  PARTY_SYNC_BACKOFF_SECONDS: secondsList.default([60, 300, 900, 3600, 14_400]),
+  PARTY_SYNC_MAX_ATTEMPTS: positiveInt.default(5),
+  PARTY_SYNC_AUTO_RESET_SECONDS: positiveInt.default(24 * 3600),
+  /** A clean, linked party not synced for this long is checked again by the sweep. */
+  PARTY_SYNC_STALE_SECONDS: positiveInt.default(24 * 3600),
+  PARTY_SYNC_SWEEP_INTERVAL_SECONDS: positiveInt.default(15 * 60),
+  /** Time-out of one EspoCRM or Advoware call inside a sync, retries not counted. */
+  PARTY_SYNC_CALL_TIMEOUT_SECONDS: positiveInt.default(60),
+});
+
+export const gatewayEnv = z.object({
+  PORT: port.default(3000),
+  HUB_API_KEYS: csv.refine((keys) => keys.length > 0, 'needs at least one key'),
+  BODY_LIMIT: z.string().default('1mb'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+});
+
+export const loggingEnv = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const workerEnv = z.object({
+  WORKER_METRICS_PORT: port.default(9464),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
+});
+
+/** Ports and files of sandbox mode (`npm start` without credentials). */
+export const sandboxEnv = z.object({
+  SANDBOX: z.enum(['auto', 'true', 'false']).default('auto'),
+  SANDBOX_TEMPORAL_PORT: port.default(7233),
+  SANDBOX_TEMPORAL_UI_PORT: port.default(8233),
+  SANDBOX_REDIS_PORT: port.default(6390),
+  SANDBOX_ADVOWARE_PORT: port.default(3101),
+  SANDBOX_ESPOCRM_PORT: port.default(3102),
+  /** Temporal's SQLite file, Redis data, process logs and sandbox.json live here. */
+  SANDBOX_STATE_DIR: z.string().min(1).default('var'),
+});
+
+export type TemporalConfig = z.infer<typeof temporalEnv>;
+export type RedisConfig = z.infer<typeof redisEnv>;
+export type AdvowareConfig = z.infer<typeof advowareEnv>;
+export type EspoCrmConfig = z.infer<typeof espocrmEnv>;
+export type GatewayConfig = z.infer<typeof gatewayEnv>;
+export type WorkerConfig = z.infer<typeof workerEnv>;
+export type SandboxConfig = z.infer<typeof sandboxEnv>;
+export type PartySyncConfig = z.infer<typeof partySyncEnv>;
+
+export const gatewayConfigSchema = temporalEnv
+  .extend(redisEnv.shape)
+  .extend(advowareEnv.shape)
+  .extend(espocrmEnv.shape)
+  .extend(gatewayEnv.shape)
+  .extend(loggingEnv.shape);
+export type GatewayProcessConfig = z.infer<typeof gatewayConfigSchema>;
+
+export const workerConfigSchema = temporalEnv
+  .extend(redisEnv.shape)
+  .extend(advowareEnv.shape)
+  .extend(espocrmEnv.shape)
+  .extend(workerEnv.shape)
+  .extend(partySyncEnv.shape)
+  .extend(loggingEnv.shape);
+export type WorkerProcessConfig = z.infer<typeof workerConfigSchema>;
+
+/** Every schema above, for tooling that lists the variables (`.env.example` check, docker compose check). */
+export const allEnvSchemas = [
+  temporalEnv,
+  redisEnv,
+  advowareEnv,
+  espocrmEnv,
+  gatewayEnv,
+  loggingEnv,
+  workerEnv,
+  partySyncEnv,
+  sandboxEnv,
+] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parse `env` against `schema`; the error names every offending variable (never its value: they may be secrets). */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(emptyToUndefined(env));
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** Loads `.env` from the working directory into process.env (variables already set win). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+// An empty variable in .env means "not set", so defaults apply instead of failing validation.
+function emptyToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) out[key] = value === '' ? undefined : value;
+  return out;
+}

@@ -1,0 +1,58 @@
+# Sourced by the project's scripts: finds or installs the two binaries the hub needs
+# locally (the Temporal CLI and redis-server). Progress goes to stderr, paths to stdout.
+
+HUB_CACHE_DIR="${HUB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/bitbylaw-hub}"
+# Later CLI versions carry a replace directive in go.mod and cannot be `go install`ed.
+TEMPORAL_CLI_VERSION="v1.5.1"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# Prints the path of a `temporal` CLI: from PATH, from the cache, or built once with go install.
+ensure_temporal_cli() {
+  if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "$TEMPORAL_CLI" ]; then echo "$TEMPORAL_CLI"; return 0; fi
+  if command -v temporal >/dev/null 2>&1; then command -v temporal; return 0; fi
+  local bin="$HUB_CACHE_DIR/bin/temporal"
+  if [ -x "$bin" ]; then echo "$bin"; return 0; fi
+  if ! command -v go >/dev/null 2>&1; then
+    log "the Temporal CLI is missing and Go is not installed to build it."
+    log "install Go (https://go.dev/dl) or put a 'temporal' binary on PATH, then run this again."
+    return 1
+  fi
+  mkdir -p "$HUB_CACHE_DIR/bin"
+  # One build at a time: a second caller waits for the first and then finds the binary.
+  exec 9>"$HUB_CACHE_DIR/temporal-build.lock"
+  flock 9
+  if [ ! -x "$bin" ]; then
+    log "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (once; about 5-10 minutes)..."
+    local started=$SECONDS
+    ( while sleep 30; do log "  still building the Temporal CLI ($((SECONDS - started)) s)..."; done ) &
+    local ticker=$!
+    if ! GOBIN="$HUB_CACHE_DIR/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" >&2; then
+      kill "$ticker" 2>/dev/null
+      flock -u 9
+      log "building the Temporal CLI failed (see above)."
+      return 1
+    fi
+    kill "$ticker" 2>/dev/null
+    log "Temporal CLI built in $((SECONDS - started)) s: $bin"
+  fi
+  flock -u 9
+  echo "$bin"
+}
+
+# Prints the path of redis-server, installing Debian's package when it is missing and we are root.
+ensure_redis_server() {
+  if command -v redis-server >/dev/null 2>&1; then command -v redis-server; return 0; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing redis-server (Debian package)..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2 || {
+        log "apt-get install redis-server failed."
+        return 1
+      }
+    command -v redis-server
+    return 0
+  fi
+  log "redis-server is missing. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running Redis."
+  return 1
+}

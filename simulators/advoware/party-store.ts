@@ -1,0 +1,242 @@
+import { badRequest, notFound } from './errors.js';
+import { newRowId, Sequence } from './ids.js';
+import { formatDateTime } from './formats.js';
+import { definedOnly } from './objects.js';
+import type {
+  Adresse,
+  AdresseFields,
+  Bankverbindung,
+  BankverbindungFields,
+  Beteiligte,
+  BeteiligteFields,
+  Kommunikation,
+  SeedBeteiligte,
+} from './types.js';
+
+type StoredAdresse = Omit<Adresse, 'reihenfolgeIndex'>;
+
+interface PartyRecord {
+  data: Omit<Beteiligte, 'kommunikation'>;
+  kommunikation: Kommunikation[];
+  /** In reihenfolgeIndex order: position + 1 is the index. */
+  adressen: StoredAdresse[];
+  bankverbindungen: Bankverbindung[];
+}
+
+export interface NewKommunikation {
+  kommKz: number;
+  tlf: string;
+  bemerkung?: string | null;
+  online?: boolean;
+  kommArt?: number;
+}
+
+export type KommunikationPatch = Partial<Pick<Kommunikation, 'tlf' | 'bemerkung' | 'online' | 'kommKz'>>;
+
+const FIRST_BET_NR = 100001;
+
+const EMPTY_PARTY: Omit<BeteiligteFields, 'name'> = {
+  vorname: null,
+  anrede: null,
+  titel: null,
+  geburtsdatum: null,
+  rechtsform: null,
+  briefAnrede: null,
+  zusatz: null,
+  strasse: null,
+  plz: null,
+  ort: null,
+};
+
+const EMPTY_ADRESSE: AdresseFields = {
+  strasse: null,
+  plz: null,
+  ort: null,
+  land: null,
+  postfach: null,
+  postfachPlz: null,
+  zusatz: null,
+  anschrift: null,
+  standardAnschrift: false,
+  gueltigVon: null,
+  bemerkung: null,
+};
+
+const EMPTY_BANK: BankverbindungFields = { iban: null, bic: null, bank: null, kontoinhaber: null, bemerkung: null };
+
+/**
+ * Parties with their Kommunikationen, Adressen and Bankverbindungen. Returns copies
+ * (true data, including the true kommKz); the HTTP layer applies Advoware's quirks.
+ * Every write of an entity gives that entity, and only that entity, a new rowId.
+ */
+export class PartyStore {
+  private readonly parties = new Map<number, PartyRecord>();
+  private readonly betNrs = new Sequence(FIRST_BET_NR);
+  private readonly kommIds = new Sequence(1);
+  private readonly bankIds = new Sequence(1);
+
+  constructor(seed: readonly SeedBeteiligte[]) {
+    for (const s of seed) this.load(s);
+  }
+
+  list(nameContains?: string): Beteiligte[] {
+    const needle = nameContains?.toLowerCase();
+    return [...this.parties.values()]
+      .filter((p) => needle === undefined || p.data.name.toLowerCase().includes(needle))
+      .sort((a, b) => a.data.betNr - b.data.betNr)
+      .map(toBeteiligte);
+  }
+
+  get(betNr: number): Beteiligte {
+    return toBeteiligte(this.party(betNr));
+  }
+
+  create(fields: Partial<BeteiligteFields> & Pick<BeteiligteFields, 'name'>): Beteiligte {
+    const betNr = this.betNrs.next();
+    this.parties.set(betNr, {
+      data: {
+        ...EMPTY_PARTY,
+        ...definedOnly(fields),
+        name: fields.name,
+        betNr,
+        rowId: newRowId(),
+        geaendertAm: formatDateTime(new Date()),
+      },
+      kommunikation: [],
+      adressen: [],
+      bankverbindungen: [],
+    });
+    return this.get(betNr);
+  }
+
+  /** Apply the given fields and give the party a new rowId; geaendertAm stays stale on purpose. */
+  update(betNr: number, patch: Partial<BeteiligteFields>): Beteiligte {
+    const party = this.party(betNr);
+    party.data = { ...party.data, ...definedOnly(patch), rowId: newRowId() };
+    return this.get(betNr);
+  }
+
+  /** Only a user inside Advoware can do this; the API answers 403. */
+  delete(betNr: number): void {
+    this.party(betNr);
+    this.parties.delete(betNr);
+  }
+
+  listKommunikationen(betNr: number): Kommunikation[] {
+    return structuredClone(this.party(betNr).kommunikation);
+  }
+
+  addKommunikation(betNr: number, entry: NewKommunikation): Kommunikation {
+    const party = this.party(betNr);
+    assertKommKz(entry.kommKz);
+    const created: Kommunikation = {
+      id: this.kommIds.next(),
+      rowId: newRowId(),
+      kommKz: entry.kommKz,
+      kommArt: entry.kommArt ?? 0,
+      tlf: entry.tlf,
+      bemerkung: entry.bemerkung ?? null,
+      online: entry.online ?? false,
+    };
+    party.kommunikation.push(created);
+    return structuredClone(created);
+  }
+
+  updateKommunikation(betNr: number, id: number, patch: KommunikationPatch): Kommunikation {
+    const entry = this.kommunikation(betNr, id);
+    if (patch.kommKz !== undefined) assertKommKz(patch.kommKz);
+    if (patch.tlf !== undefined) entry.tlf = patch.tlf;
+    if (patch.bemerkung !== undefined) entry.bemerkung = patch.bemerkung;
+    if (patch.online !== undefined) entry.online = patch.online;
+    if (patch.kommKz !== undefined) entry.kommKz = patch.kommKz;
+    entry.rowId = newRowId();
+    return structuredClone(entry);
+  }
+
+  /** Only a user inside Advoware can do this; the API answers 403. */
+  deleteKommunikation(betNr: number, id: number): void {
+    const party = this.party(betNr);
+    this.kommunikation(betNr, id);
+    party.kommunikation = party.kommunikation.filter((k) => k.id !== id);
+  }
+
+  listAdressen(betNr: number): Adresse[] {
+    return this.party(betNr).adressen.map((a, i) => ({ ...structuredClone(a), reihenfolgeIndex: i + 1 }));
+  }
+
+  /** Inserted at reihenfolgeIndex 1: every existing address moves one index down. */
+  addAdresse(betNr: number, fields: Partial<AdresseFields>): Adresse {
+    const party = this.party(betNr);
+    party.adressen.unshift({ ...EMPTY_ADRESSE, ...definedOnly(fields), rowId: newRowId(), gueltigBis: null });
+    return this.adresseAt(betNr, 1);
+  }
+
+  updateAdresse(betNr: number, reihenfolgeIndex: number, patch: Partial<AdresseFields>): Adresse {
+    const party = this.party(betNr);
+    const current = party.adressen[reihenfolgeIndex - 1];
+    if (!current) throw notFound(`Adresse ${reihenfolgeIndex} von Beteiligtem ${betNr} nicht gefunden.`);
+    party.adressen[reihenfolgeIndex - 1] = { ...current, ...definedOnly(patch), rowId: newRowId() };
+    return this.adresseAt(betNr, reihenfolgeIndex);
+  }
+
+  listBankverbindungen(betNr: number): Bankverbindung[] {
+    return structuredClone(this.party(betNr).bankverbindungen);
+  }
+
+  addBankverbindung(betNr: number, fields: Partial<BankverbindungFields>): Bankverbindung {
+    const created: Bankverbindung = { ...EMPTY_BANK, ...definedOnly(fields), id: this.bankIds.next(), rowId: newRowId() };
+    this.party(betNr).bankverbindungen.push(created);
+    return structuredClone(created);
+  }
+
+  updateBankverbindung(betNr: number, id: number, patch: Partial<BankverbindungFields>): Bankverbindung {
+    const party = this.party(betNr);
+    const index = party.bankverbindungen.findIndex((b) => b.id === id);
+    const current = party.bankverbindungen[index];
+    if (!current) throw notFound(`Bankverbindung ${id} von Beteiligtem ${betNr} nicht gefunden.`);
+    const updated = { ...current, ...definedOnly(patch), rowId: newRowId() };
+    party.bankverbindungen[index] = updated;
+    return structuredClone(updated);
+  }
+
+  private load(seed: SeedBeteiligte): void {
+    const { kommunikation = [], adressen = [], bankverbindungen = [], betNr, geaendertAm, ...fields } = seed;
+    this.betNrs.observe(betNr);
+    this.parties.set(betNr, {
+      data: { ...EMPTY_PARTY, ...fields, betNr, rowId: newRowId(), geaendertAm: geaendertAm ?? null },
+      kommunikation: [],
+      adressen: adressen.map((a) => ({ ...EMPTY_ADRESSE, gueltigBis: null, ...a, rowId: newRowId() })),
+      bankverbindungen: [],
+    });
+    for (const k of kommunikation) this.addKommunikation(betNr, k);
+    for (const b of bankverbindungen) this.addBankverbindung(betNr, b);
+  }
+
+  private party(betNr: number): PartyRecord {
+    const party = this.parties.get(betNr);
+    if (!party) throw notFound(`Beteiligter ${betNr} nicht gefunden.`);
+    return party;
+  }
+
+  private kommunikation(betNr: number, id: number): Kommunikation {
+    const entry = this.party(betNr).kommunikation.find((k) => k.id === id);
+    if (!entry) throw notFound(`Kommunikation ${id} von Beteiligtem ${betNr} nicht gefunden.`);
+    return entry;
+  }
+
+  private adresseAt(betNr: number, reihenfolgeIndex: number): Adresse {
+    const found = this.listAdressen(betNr)[reihenfolgeIndex - 1];
+    if (!found) throw notFound(`Adresse ${reihenfolgeIndex} von Beteiligtem ${betNr} nicht gefunden.`);
+    return found;
+  }
+}
+
+function toBeteiligte(party: PartyRecord): Beteiligte {
+  return { ...structuredClone(party.data), kommunikation: structuredClone(party.kommunikation) };
+}
+
+function assertKommKz(kommKz: number): void {
+  if (!Number.isInteger(kommKz) || kommKz < 1 || kommKz > 12) {
+    throw badRequest(`kommKz muss zwischen 1 und 12 liegen, war ${kommKz}.`);
+  }
+}

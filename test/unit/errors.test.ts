@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { externalFailure, failureDetails, kindForStatus, isRetryable, parseRetryAfter } from '../../clients/errors';
+
+test('4xx that a retry cannot fix are non-retryable, transient ones retryable', () => {
+  const expectations: [number, string, boolean][] = [
+    [400, 'BadRequest', false],
+    [403, 'Forbidden', false],
+    [404, 'NotFound', false],
+    [409, 'Conflict', false],
+    [422, 'BadRequest', false],
+    [401, 'Unauthorized', true],
+    [408, 'Timeout', true],
+    [429, 'RateLimited', true],
+    [500, 'ServerError', true],
+    [502, 'ServerError', true],
+    [503, 'ServerError', true],
+  ];
+  for (const [status, kind, retryable] of expectations) {
+    assert.equal(kindForStatus(status), kind, `status ${status}`);
+    assert.equal(isRetryable(kindForStatus(status)), retryable, `status ${status}`);
+  }
+});
+
+test('externalFailure is a typed ApplicationFailure that carries its classification', () => {
+  const failure = externalFailure(
+    { system: 'Advoware', kind: 'NotFound', status: 404, method: 'GET', path: 'api/v1/advonet/Beteiligte/7' },
+    'HTTP 404',
+  );
+  assert.ok(failure instanceof ApplicationFailure);
+  assert.equal(failure.type, 'AdvowareNotFound');
+  assert.equal(failure.nonRetryable, true);
+  assert.match(failure.message, /Advoware GET api\/v1\/advonet\/Beteiligte\/7: HTTP 404/);
+  assert.equal(failureDetails(failure)?.status, 404);
+  assert.equal(failureDetails(new Error('plain')), undefined);
+});
+
+test('Retry-After becomes the next retry delay', () => {
+  assert.equal(parseRetryAfter('3'), 3000);
+  assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 4_000), 6_000);
+  assert.equal(parseRetryAfter('soon'), undefined);
+  const failure = externalFailure({ system: 'EspoCrm', kind: 'RateLimited', method: 'GET', path: 'x' }, 'slow down', {
+    retryAfterMs: 1500,
+  });
+  assert.equal(failure.nonRetryable, false);
+  assert.equal(failure.nextRetryDelay, 1500);
+});

@@ -1,0 +1,290 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Redis } from 'ioredis';
+import { EspoCrmClient } from '../../clients/espocrm/client';
+import { SyncRequester } from '../../clients/temporal/sync-requests';
+import { stammdatenHash } from '../../domain/beteiligte/hash';
+import type { EspoBeteiligte } from '../../domain/beteiligte/types';
+import { AdvowareSimulator } from '../../simulators/advoware/simulator';
+import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
+import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
+import { beteiligteSweepWorkflow } from '../../workflows';
+import { beteiligteSyncWorkflowId, type BeteiligteSyncResult, type RunOutcome } from '../../workflows/beteiligte/definitions';
+import { advowareClientFor } from '../support/gateway';
+import { testRedis } from '../support/services';
+import { createTestWorker, type TestWorker } from '../support/worker';
+
+const ENTITY = 'CBeteiligte';
+
+describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temporal server', () => {
+  const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: [], termine: [] } });
+  const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
+  let redis: Redis;
+  let hub: TestWorker;
+  let requester: SyncRequester;
+
+  before(async () => {
+    const [advowareUrl, espocrmUrl] = await Promise.all([advoware.start(), espocrm.start()]);
+    redis = testRedis();
+    hub = await createTestWorker({
+      advoware: advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`),
+      espocrm: new EspoCrmClient({ baseUrl: `${espocrmUrl}/api/v1`, apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 5_000 }),
+      adminUserId: 'admin-user',
+    });
+    requester = new SyncRequester(hub.client, hub.taskQueue);
+  });
+  after(async () => {
+    await hub.close();
+    await Promise.all([advoware.stop(), espocrm.stop()]);
+    redis.disconnect();
+  });
+  beforeEach(() => {
+    advoware.reset();
+    espocrm.reset();
+  });
+
+  const entity = (id: string) => espocrm.getRecord(ENTITY, id) as unknown as EspoBeteiligte;
+
+  /** Requests a sync the way the gateway does and waits for the workflow to finish. */
+  async function sync(id: string, reason: 'update' | 'delete' | 'manual' = 'manual'): Promise<RunOutcome[]> {
+    await requester.requestBeteiligteSync(id, reason);
+    const result: BeteiligteSyncResult = await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+    return result.runs;
+  }
+
+  /** The only run of a sync, with the API calls it made counted at both simulators (token requests excluded). */
+  async function syncCounted(id: string): Promise<{ run: RunOutcome; calls: number; writes: number }> {
+    await warmToken();
+    advoware.calls.reset();
+    espocrm.calls.reset();
+    const runs = await sync(id);
+    assert.equal(runs.length, 1, 'one request, one run');
+    const all = [...advoware.calls.filter(), ...espocrm.calls.filter()].filter((c) => !c.route.includes('Token'));
+    const writes = all.filter((c) => c.method !== 'GET').length;
+    assert.equal(runs[0]?.apiCalls, all.length, 'the outcome counts the calls the simulators saw');
+    return { run: runs[0] as RunOutcome, calls: all.length, writes };
+  }
+
+  /** The token is fetched once per hub, not per run: fetch it first so budgets count only sync calls. */
+  async function warmToken(): Promise<void> {
+    await hub.run(() => hub.client.workflow.execute('activeEmployeesWorkflow', { taskQueue: hub.taskQueue, workflowId: `warm-${randomUUID()}` }));
+  }
+
+  async function linkedPerson(): Promise<{ id: string; betNr: number }> {
+    const created = espocrm.userCreate(ENTITY, { firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.', dateOfBirth: '1980-02-03' });
+    const [run] = await sync(created.id as string);
+    assert.equal(run?.decision, 'create');
+    return { id: created.id as string, betNr: entity(created.id as string).betnr as number };
+  }
+
+  it('creates a new person in Advoware with 3 calls and writes betnr, rowId and clean back in one PUT', async () => {
+    const created = espocrm.userCreate(ENTITY, { firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.', dateOfBirth: '1980-02-03' });
+    const id = created.id as string;
+    assert.equal(entity(id).syncStatus, 'pending_sync');
+    const { run, calls } = await syncCounted(id);
+    assert.equal(run.decision, 'create');
+    assert.ok(calls <= 3, `create took ${calls} calls`);
+
+    const after = entity(id);
+    assert.equal(after.syncStatus, 'clean');
+    assert.ok(after.betnr);
+    const party = advoware.getBeteiligte(after.betnr);
+    assert.equal(party.name, 'Mustermann');
+    assert.equal(party.vorname, 'Erika');
+    assert.equal(party.anrede, 'Frau');
+    assert.equal(party.geburtsdatum, '1980-02-03T00:00:00');
+    assert.equal(after.advowareRowId, party.rowId);
+    assert.equal(after.stammdatenHash, stammdatenHash(after));
+    assert.equal(espocrm.calls.count(/^PUT /), 1);
+  });
+
+  it('creates a company with firmenname and rechtsform, no person fields', async () => {
+    const created = espocrm.userCreate(ENTITY, { firmenname: 'Hausverwaltung Nord GmbH', rechtsform: 'GmbH' });
+    await sync(created.id as string);
+    const party = advoware.getBeteiligte(entity(created.id as string).betnr as number);
+    assert.equal(party.name, 'Hausverwaltung Nord GmbH');
+    assert.equal(party.rechtsform, 'GmbH');
+    assert.ok(!party.vorname);
+  });
+
+  it('a second run with nothing changed is a no-change with 2 calls and zero writes', async () => {
+    const { id } = await linkedPerson();
+    const { run, calls, writes } = await syncCounted(id);
+    assert.equal(run.decision, 'no_change');
+    assert.ok(calls <= 2, `no change took ${calls} calls`);
+    assert.equal(writes, 0);
+  });
+
+  it('pushes an EspoCRM edit to Advoware (read-modify-write) with at most 4 calls, keeping Advoware-only fields', async () => {
+    const { id, betNr } = await linkedPerson();
+    advoware.editBeteiligte(betNr, { briefAnrede: 'Sehr geehrte Frau Dr. Mustermann' });
+    // That edit changed Advoware's rowId: take it in first, so the next step is a pure EspoCRM change.
+    assert.equal((await sync(id))[0]?.decision, 'advoware_newer');
+
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Musterfrau' });
+    assert.equal(entity(id).syncStatus, 'dirty');
+    const { run, calls } = await syncCounted(id);
+    assert.equal(run.decision, 'espocrm_newer');
+    assert.ok(calls <= 4, `EspoCRM→Advoware took ${calls} calls`);
+    const party = advoware.getBeteiligte(betNr);
+    assert.equal(party.name, 'Musterfrau');
+    assert.equal(party.briefAnrede, 'Sehr geehrte Frau Dr. Mustermann');
+    assert.equal(entity(id).advowareRowId, party.rowId, 'the rowId from the PUT answer is stored');
+    assert.equal(entity(id).syncStatus, 'clean');
+    assert.equal((await syncCounted(id)).writes, 0);
+  });
+
+  it('takes an Advoware edit into EspoCRM with at most 3 calls, and the next run writes nothing', async () => {
+    const { id, betNr } = await linkedPerson();
+    advoware.editBeteiligte(betNr, { vorname: 'Erika Maria', geburtsdatum: '1980-02-04T00:00:00' });
+    const { run, calls } = await syncCounted(id);
+    assert.equal(run.decision, 'advoware_newer');
+    assert.ok(calls <= 3, `Advoware→EspoCRM took ${calls} calls`);
+    const after = entity(id);
+    assert.equal(after.firstName, 'Erika Maria');
+    assert.equal(after.dateOfBirth, '1980-02-04');
+    assert.equal(after.syncStatus, 'clean');
+    assert.equal(after.advowareRowId, advoware.getBeteiligte(betNr).rowId);
+    // EspoCRM bumped modifiedAt on the hub's own write; the content hash is not fooled by it.
+    const next = await syncCounted(id);
+    assert.equal(next.run.decision, 'no_change');
+    assert.equal(next.writes, 0);
+  });
+
+  it('resolves a conflict in favour of EspoCRM and notifies the assigned user', async () => {
+    const created = espocrm.userCreate(ENTITY, { firstName: 'Jonas', lastName: 'Weber', assignedUserId: 'user-jw' });
+    const id = created.id as string;
+    await sync(id);
+    const betNr = entity(id).betnr as number;
+    advoware.editBeteiligte(betNr, { name: 'Weber-Advoware' });
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Weber-Espo' });
+    const [run] = await sync(id);
+    assert.equal(run?.decision, 'conflict');
+    assert.equal(advoware.getBeteiligte(betNr).name, 'Weber-Espo');
+    assert.equal(entity(id).lastName, 'Weber-Espo');
+    assert.equal(entity(id).syncStatus, 'clean');
+    const notes = espocrm.notifications('user-jw');
+    assert.equal(notes.length, 1);
+    assert.match(String(notes[0]?.message), /conflict/i);
+  });
+
+  it('first sync of an existing pair (no stammdatenHash) writes EspoCRM to Advoware', async () => {
+    const existing = advoware.createBeteiligte({ name: 'Altbestand', vorname: 'Karl' });
+    const created = espocrm.userCreate(ENTITY, { firstName: 'Karl', lastName: 'Altbestand-Neu', betnr: existing.betNr, syncStatus: 'dirty' });
+    const [run] = await sync(created.id as string);
+    assert.equal(run?.decision, 'initial_sync');
+    assert.equal(advoware.getBeteiligte(existing.betNr).name, 'Altbestand-Neu');
+    assert.ok(entity(created.id as string).stammdatenHash);
+  });
+
+  it('marks a party deleted in Advoware, notifies the admin when nobody is assigned, and never re-creates it', async () => {
+    const { id, betNr } = await linkedPerson();
+    advoware.deleteBeteiligte(betNr);
+    advoware.calls.reset();
+    const partiesBefore = advoware.listBeteiligte().length;
+    const [run] = await sync(id);
+    assert.equal(run?.decision, 'deleted_in_advoware');
+    assert.equal(entity(id).syncStatus, 'deleted_in_advoware');
+    assert.ok(entity(id).advowareDeletedAt);
+    assert.equal(espocrm.notifications('admin-user').length, 1);
+    assert.equal(advoware.listBeteiligte().length, partiesBefore);
+    assert.equal(advoware.calls.count(/^POST \/api\/v1\/advonet/), 0);
+  });
+
+  it('records an EspoCRM delete and deletes nothing in Advoware', async () => {
+    const { id, betNr } = await linkedPerson();
+    advoware.calls.reset();
+    const [run] = await sync(id, 'delete');
+    assert.equal(run?.decision, 'deleted_in_espocrm');
+    assert.equal(advoware.calls.count(), 0);
+    assert.equal(advoware.getBeteiligte(betNr).name, 'Mustermann');
+  });
+
+  it('coalesces 50 requests within a second into at most 2 runs, never two at once', async () => {
+    const { id } = await linkedPerson();
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Burst' });
+    await Promise.all(Array.from({ length: 50 }, () => requester.requestBeteiligteSync(id, 'update')));
+    const result: BeteiligteSyncResult = await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+    assert.ok(result.runs.length <= 2, `${result.runs.length} runs`);
+    assert.equal(advoware.getBeteiligte(entity(id).betnr as number).name, 'Burst');
+    assert.equal(entity(id).syncStatus, 'clean');
+  });
+
+  it('an EspoCRM edit made while a run is in flight reaches Advoware in the next run', async () => {
+    const { id, betNr } = await linkedPerson();
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Erste' });
+    // Hold the Advoware PUT, so the edit below lands between the run's read and its final write.
+    advoware.faults.add({ method: 'PUT', path: 'Beteiligte', latencyMs: 1_500, times: 1 });
+    await requester.requestBeteiligteSync(id, 'update');
+    await sleep(700);
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Zweite' });
+    await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+    assert.equal(advoware.getBeteiligte(betNr).name, 'Erste', 'the run wrote what it had read');
+
+    const [next] = await sync(id);
+    assert.equal(next?.decision, 'espocrm_newer');
+    assert.equal(advoware.getBeteiligte(betNr).name, 'Zweite');
+    assert.equal((await syncCounted(id)).writes, 0);
+  });
+
+  it('rides out a 5xx burst: status passes through failed, then ends clean', async () => {
+    const { id, betNr } = await linkedPerson();
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Nach Ausfall' });
+    // More 503s than one attempt's retries: the attempt fails, the backoff timer runs, the next attempt succeeds.
+    advoware.faults.add({ method: 'PUT', path: 'Beteiligte', status: 503, times: 4 });
+    await requester.requestBeteiligteSync(id, 'update');
+    const statuses = new Set<string>();
+    const handle = hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id));
+    const done: Promise<BeteiligteSyncResult> = hub.run(() => handle.result());
+    let finished = false;
+    void done.finally(() => (finished = true));
+    while (!finished) {
+      statuses.add(String(entity(id).syncStatus));
+      await sleep(100);
+    }
+    const result = await done;
+    assert.ok(statuses.has('failed'), `statuses seen: ${[...statuses].join(', ')}`);
+    assert.deepEqual(result.runs.map((r) => r.decision), ['failed', 'espocrm_newer']);
+    assert.equal(entity(id).syncStatus, 'clean');
+    assert.equal(entity(id).syncRetryCount, 0);
+    assert.equal(advoware.getBeteiligte(betNr).name, 'Nach Ausfall');
+  });
+
+  it('a permanent failure ends permanently_failed with one notification; the auto reset brings it back', async () => {
+    const { id, betNr } = await linkedPerson();
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Abgelehnt' });
+    advoware.faults.add({ method: 'PUT', path: 'Beteiligte', status: 400, body: { Message: 'Validierung fehlgeschlagen' } });
+    const [run] = await sync(id);
+    assert.equal(run?.decision, 'permanently_failed');
+    const failed = entity(id);
+    assert.equal(failed.syncStatus, 'permanently_failed');
+    assert.match(String(failed.syncErrorMessage), /AdvowareBadRequest/);
+    assert.ok(failed.syncAutoResetAt);
+    assert.equal(espocrm.notifications('admin-user').length, 1);
+    assert.equal(advoware.calls.count(/^PUT /), 1, 'a 400 is not retried');
+
+    advoware.faults.clear();
+    await sleep(2_500); // the test policy resets after 2 s
+    await hub.run(() => hub.client.workflow.execute(beteiligteSweepWorkflow, { taskQueue: hub.taskQueue, workflowId: `sweep-${randomUUID()}` }));
+    await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+    assert.equal(entity(id).syncStatus, 'clean');
+    assert.equal(advoware.getBeteiligte(betNr).name, 'Abgelehnt');
+    assert.equal(espocrm.notifications('admin-user').length, 1);
+  });
+
+  it('the sweep pages through every party that needs a sync and signals each', async () => {
+    const ids = Array.from({ length: 7 }, (_, i) => espocrm.userCreate(ENTITY, { firmenname: `Sweep ${i} GmbH` }).id as string);
+    const clean = await linkedPerson();
+    const result = await hub.run(() =>
+      hub.client.workflow.execute(beteiligteSweepWorkflow, { taskQueue: hub.taskQueue, workflowId: `sweep-${randomUUID()}` }),
+    );
+    assert.equal(result.signalled, 7);
+    for (const id of ids) {
+      await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+      assert.equal(entity(id).syncStatus, 'clean');
+    }
+    assert.equal(entity(clean.id).syncStatus, 'clean');
+  });
+});

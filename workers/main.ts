@@ -1,0 +1,70 @@
+import { Client } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createAdvowareClient } from '../clients/advoware/client';
+import { createEspoCrmClient } from '../clients/espocrm/client';
+import { SyncRequester } from '../clients/temporal/sync-requests';
+import { loadDotEnv, parseEnv, workerConfigSchema } from '../config/env';
+import { createLogger } from '../lib/logger';
+import { createRedis } from '../lib/redis';
+import { ensureSchedules } from './schedules';
+import { createHubWorker } from './worker';
+
+const SDK_LEVELS: Record<string, LogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'ERROR',
+  silent: 'ERROR',
+};
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = parseEnv(workerConfigSchema);
+  const logger = createLogger('worker', config.LOG_LEVEL);
+
+  // SDK and workflow logs go through the same JSON logger; SIGINT/SIGTERM trigger a graceful worker shutdown.
+  Runtime.install({
+    logger: new DefaultLogger(SDK_LEVELS[config.LOG_LEVEL] ?? 'INFO', (entry) => {
+      const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+      logger[level]({ ...entry.meta }, entry.message);
+    }),
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT}` } },
+    },
+  });
+
+  const redis = createRedis(config.REDIS_URL, 'hub-worker');
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // Activities that start or signal workflows (the sweep) need a client; it shares the worker's connection.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, config.PARTY_SYNC_SWEEP_INTERVAL_SECONDS);
+  const worker = await createHubWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    activities: createActivities({
+      advoware: createAdvowareClient(config, redis),
+      espocrm: createEspoCrmClient(config),
+      requester: new SyncRequester(client, config.TEMPORAL_TASK_QUEUE),
+      adminUserId: config.ESPOCRM_ADMIN_USER_ID,
+      partySync: config,
+    }),
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    await Promise.allSettled([connection.close(), redis.quit()]);
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

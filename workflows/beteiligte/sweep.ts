@@ -1,0 +1,32 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { SweepActivities } from '../../activities/sweep';
+
+const { espoListSweepPage, requestBeteiligteSyncs } = proxyActivities<SweepActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+export interface SweepResult {
+  pages: number;
+  signalled: number;
+}
+
+/**
+ * `beteiligte-sync-sweep` (every 15 min, SPEC §5.1): pages through every party that needs a
+ * sync — pending, dirty, failed and due, stale, or permanently failed and due for its
+ * reset — and signals each party's workflow. The party's workflow decides; the sweep only asks.
+ */
+export async function beteiligteSweepWorkflow(): Promise<SweepResult> {
+  // The schedule's start time, not the wall clock, so a late run still sweeps for its slot.
+  const nowIso = (workflowInfo().startTime ?? new Date()).toISOString();
+  let afterId: string | undefined;
+  let pages = 0;
+  let signalled = 0;
+  do {
+    const page = await espoListSweepPage({ afterId, nowIso });
+    pages++;
+    if (page.ids.length > 0) signalled += await requestBeteiligteSyncs({ ids: page.ids, reason: 'sweep' });
+    afterId = page.nextAfterId;
+  } while (afterId !== undefined);
+  return { pages, signalled };
+}

@@ -1,0 +1,144 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  continueAsNew,
+} from '@temporalio/workflow';
+import type { LoadedBeteiligte } from '../../activities/beteiligte';
+import type { PartySyncSettings } from '../../activities/settings';
+import { backoffFor, failurePatch } from '../../domain/beteiligte/status';
+import { HubOutcome } from '../search-attributes';
+import { partySyncSettings, statusCalls, syncCalls } from './activities';
+import { CallCounter } from './call-counter';
+import { syncRequested, type BeteiligteSyncInput, type BeteiligteSyncResult, type RunOutcome } from './definitions';
+import { syncStammdaten } from './stammdaten';
+
+/** The result keeps the latest runs only, so a busy party's history stays small. */
+const MAX_RUNS_IN_RESULT = 20;
+
+/**
+ * `beteiligte-sync/<espoId>`: the one place a party is synced (SPEC §5). Webhooks and the
+ * sweep signal it; requests that arrive during a run are folded into one more run, so a
+ * burst of webhooks costs at most two runs and two runs never overlap. A failed attempt
+ * writes `failed` and waits on a durable timer (1 min … 4 h), or until a new request
+ * arrives; after the last attempt it writes `permanently_failed` and notifies.
+ */
+export async function beteiligteSyncWorkflow(input: BeteiligteSyncInput): Promise<BeteiligteSyncResult> {
+  const { espoId } = input;
+  // A start without a signal (an operator's `temporal workflow start`) is a request too.
+  let requested = true;
+  let deleteRequested = false;
+  setHandler(syncRequested, ({ reason }) => {
+    requested = true;
+    if (reason === 'delete') deleteRequested = true;
+  });
+
+  const settings = await partySyncSettings();
+  const runs: RunOutcome[] = [];
+  let failedAttempts: number | undefined;
+
+  while (requested) {
+    requested = false;
+    if (deleteRequested) {
+      // Advoware keeps legal records: an EspoCRM delete is recorded, never applied (SPEC §5.2.5).
+      log.info('party deleted in EspoCRM; nothing is deleted in Advoware', { espoId });
+      runs.push({ decision: 'deleted_in_espocrm', fieldsChanged: [], apiCalls: 0 });
+      recordOutcome('deleted_in_espocrm');
+      break;
+    }
+
+    const attempt = await runAttempt(espoId, settings, failedAttempts);
+    runs.push(attempt.outcome);
+    recordOutcome(attempt.outcome.decision);
+    failedAttempts = attempt.failedAttempts;
+
+    if (attempt.outcome.decision === 'failed') {
+      // Durable timer, cut short by a new request (e.g. the user fixed the data).
+      await condition(() => requested, backoffFor(attempt.failedAttempts - 1, settings));
+      requested = true;
+    }
+    if (requested && workflowInfo().continueAsNewSuggested) await continueAsNew<typeof beteiligteSyncWorkflow>(input);
+  }
+  return { espoId, runs: runs.slice(-MAX_RUNS_IN_RESULT) };
+}
+
+function recordOutcome(decision: RunOutcome['decision']): void {
+  upsertSearchAttributes({ [HubOutcome.name]: [decision] });
+}
+
+interface AttemptResult {
+  outcome: RunOutcome;
+  /** Failed attempts in a row, as written to `syncRetryCount`. */
+  failedAttempts: number;
+}
+
+async function runAttempt(espoId: string, settings: PartySyncSettings, failedSoFar: number | undefined): Promise<AttemptResult> {
+  const calls = new CallCounter();
+  const api = syncCalls(settings.callTimeoutMs);
+  let loaded: LoadedBeteiligte | null = null;
+  try {
+    loaded = await calls.call(() => api.espoGetBeteiligte(espoId));
+    if (!loaded) {
+      return { outcome: { decision: 'missing_in_espocrm', fieldsChanged: [], apiCalls: calls.count }, failedAttempts: 0 };
+    }
+    const outcome = await syncStammdaten(espoId, loaded, settings, calls);
+    return { outcome, failedAttempts: 0 };
+  } catch (err) {
+    const entity = loaded?.entity;
+    // A permanently failed party that is synced again (auto reset or a user's edit) starts over.
+    const previous = entity?.syncStatus === 'permanently_failed' ? 0 : (entity?.syncRetryCount ?? failedSoFar ?? 0);
+    return recordFailure(espoId, err, previous, entity?.assignedUserId, entity?.name, calls, settings);
+  }
+}
+
+async function recordFailure(
+  espoId: string,
+  err: unknown,
+  previousFailures: number,
+  assignedUserId: string | null | undefined,
+  name: string | null | undefined,
+  calls: CallCounter,
+  settings: PartySyncSettings,
+): Promise<AttemptResult> {
+  const message = describeFailure(err);
+  // Validation errors, 403 and 404 do not heal by waiting: no slow retries for them.
+  const permanent = isPermanent(err);
+  const previous = permanent ? Math.max(previousFailures, settings.maxAttempts - 1) : previousFailures;
+  const patch = failurePatch({ now: new Date(), previousRetryCount: previous, message, policy: settings });
+  const status = statusCalls(settings.callTimeoutMs);
+  await calls.call(() => status.espoUpdateBeteiligte(espoId, patch.fields));
+  if (patch.fields.syncStatus === 'permanently_failed') {
+    await calls.call(() =>
+      status.espoNotify({
+        userId: assignedUserId,
+        relatedId: espoId,
+        message: `Sync of ${name ?? espoId} to Advoware failed permanently: ${message}. The hub tries again after the automatic reset or when the party is edited.`,
+      }),
+    );
+  }
+  log.warn('party sync attempt failed', { espoId, permanent, status: patch.fields.syncStatus, message });
+  const decision = patch.fields.syncStatus === 'permanently_failed' ? 'permanently_failed' : 'failed';
+  return {
+    outcome: { decision, fieldsChanged: [], apiCalls: calls.count, error: message },
+    failedAttempts: patch.fields.syncRetryCount ?? previous + 1,
+  };
+}
+
+function rootCause(err: unknown): unknown {
+  return err instanceof ActivityFailure && err.cause ? err.cause : err;
+}
+
+function isPermanent(err: unknown): boolean {
+  const cause = rootCause(err);
+  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
+}
+
+function describeFailure(err: unknown): string {
+  const cause = rootCause(err);
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,4 @@
+// The worker's workflow bundle: every workflow the hub runs is exported here.
+export { activeEmployeesWorkflow } from './employees';
+export { beteiligteSyncWorkflow } from './beteiligte/sync';
+export { beteiligteSweepWorkflow } from './beteiligte/sweep';
