@@ -118,6 +118,11 @@ async function startSandbox(config: SandboxConfig): Promise<void> {
   const gatewayUrl = `http://127.0.0.1:${gatewayConfig.PORT}`;
   await waitUntil(() => httpOk(`${gatewayUrl}/health`), 60_000, `the gateway did not become healthy; see ${join(logDir, 'gateway.log')}`);
 
+  // EspoCRM's webhooks point at the gateway, as an administrator would register them in the CRM.
+  for (const event of ['create', 'update', 'delete']) {
+    sandbox.espocrm.registerWebhook(`CBeteiligte.${event}`, `${gatewayUrl}/vmh/webhook/beteiligte/${event}`);
+  }
+
   const firstKey = apiKeys.split(',')[0]?.trim() ?? '';
   const description = {
     mode: 'sandbox',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { unauthorized } from './errors.js';
 import { parseTokenRequest, verifyTokenRequest, type AdvowareCredentials } from './token-request.js';
 
-export { advowareSignature, type AdvowareCredentials } from './token-request.js';
+export type { AdvowareCredentials } from './token-request.js';
 
 export interface TokenResponse {
   access_token: string;

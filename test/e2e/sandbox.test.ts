@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { freePort } from '../support/services';
+
+const run = promisify(execFile);
+
+interface SandboxDescription {
+  gateway: { url: string; apiKey: string };
+  temporal: { address: string; uiUrl: string };
+  simulators: { advoware: { url: string }; espocrm: { url: string; keys: { apiKey: string } } };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** `npm start` as a newcomer runs it, on free ports and a state folder of the test's own. */
+describe('npm start (sandbox mode), end to end', () => {
+  let child: ChildProcess;
+  let stateDir: string;
+  let sandbox: SandboxDescription;
+  let output = '';
+
+  before(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'hub-sandbox-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX: 'true', SANDBOX_STATE_DIR: stateDir, LOG_LEVEL: 'warn' };
+    delete env.REDIS_URL; // the sandbox starts its own Redis
+    delete env.TEMPORAL_ADDRESS;
+    for (const name of ['PORT', 'SANDBOX_TEMPORAL_PORT', 'SANDBOX_TEMPORAL_UI_PORT', 'SANDBOX_REDIS_PORT', 'SANDBOX_ADVOWARE_PORT', 'SANDBOX_ESPOCRM_PORT', 'WORKER_METRICS_PORT']) {
+      env[name] = String(await freePort());
+    }
+    // A short sweep interval is not needed: the test triggers the sweep by hand, like an operator.
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const file = join(stateDir, 'sandbox.json');
+    await eventually(async () => (existsSync(file) ? true : undefined), 150_000, `sandbox.json (output so far:\n${output})`);
+    sandbox = JSON.parse(readFileSync(file, 'utf8')) as SandboxDescription;
+  });
+
+  after(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGINT');
+      await once(child, 'exit');
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const gateway = (path: string, init: RequestInit = {}, apiKey: string | null = sandbox.gateway.apiKey) =>
+    fetch(`${sandbox.gateway.url}${path}`, {
+      ...init,
+      headers: { 'Content-Type': 'application/json', ...(apiKey ? { 'X-API-Key': apiKey } : {}), ...(init.headers ?? {}) },
+    });
+  const espoAdmin = (path: string, method = 'GET', body?: unknown) =>
+    fetch(`${sandbox.simulators.espocrm.url}/__admin${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const advowareParty = async (betNr: number) => {
+    const res = await gateway(`/advoware/proxy?path=api/v1/advonet/Beteiligte/${betNr}`);
+    if (res.status !== 200) return undefined;
+    const body = (await res.json()) as unknown;
+    return (Array.isArray(body) ? body[0] : body) as { name: string; vorname?: string };
+  };
+  const espoParty = async (id: string) => (await (await espoAdmin(`/entities/CBeteiligte/${id}`)).json()) as { betnr?: number; syncStatus?: string };
+
+  it('prints the URLs and the API key and writes them to sandbox.json', () => {
+    assert.ok(output.includes(sandbox.gateway.url));
+    assert.ok(output.includes(sandbox.temporal.uiUrl));
+    assert.ok(output.includes(sandbox.gateway.apiKey));
+    assert.equal(sandbox.gateway.apiKey, 'sandbox-hub-key');
+  });
+
+  it('serves the Temporal Web UI and a healthy gateway', async () => {
+    assert.equal((await fetch(sandbox.temporal.uiUrl)).status, 200);
+    assert.equal((await fetch(`${sandbox.gateway.url}/health`)).status, 200);
+  });
+
+  it('proxies to the Advoware simulator with the demo data, and guards the proxy', async () => {
+    const res = await gateway('/advoware/proxy?path=api/v1/advonet/Mitarbeiter');
+    assert.equal(res.status, 200);
+    assert.ok(((await res.json()) as unknown[]).length >= 3);
+    assert.equal((await gateway('/advoware/proxy?path=api/v1/advonet/Mitarbeiter', {}, null)).status, 401);
+    assert.equal((await gateway('/advoware/proxy?path=http://evil.example/')).status, 400);
+    assert.equal((await gateway('/advoware/proxy?path=../x')).status, 400);
+    assert.equal((await gateway('/advoware/proxy?path=api/%2e%2e/x')).status, 400);
+  });
+
+  it('a party created and then edited in EspoCRM reaches Advoware on its own (webhooks)', async () => {
+    const created = (await (await espoAdmin('/entities/CBeteiligte', 'POST', { firstName: 'Sandra', lastName: 'Sandbox' })).json()) as { id: string };
+    const betNr = await eventually(async () => (await espoParty(created.id)).betnr ?? undefined, 30_000, 'betnr written back');
+    assert.equal((await advowareParty(betNr))?.name, 'Sandbox');
+
+    await espoAdmin(`/entities/CBeteiligte/${created.id}`, 'PATCH', { lastName: 'Sandkasten' });
+    await eventually(async () => ((await advowareParty(betNr))?.name === 'Sandkasten' ? true : undefined), 30_000, 'the edit in Advoware');
+  });
+
+  it('a party made dirty without a webhook is picked up by a manually triggered sweep', async () => {
+    const webhooks = (await (await espoAdmin('/webhooks')).json()) as { id: string }[];
+    for (const hook of webhooks) await espoAdmin(`/webhooks/${hook.id}`, 'DELETE');
+    const created = (await (await espoAdmin('/entities/CBeteiligte', 'POST', { firmenname: 'Ohne Webhook GmbH' })).json()) as { id: string };
+    await sleep(1_000);
+    assert.equal((await espoParty(created.id)).syncStatus, 'pending_sync', 'no webhook, no sync yet');
+
+    const cli = process.env.TEMPORAL_CLI ?? 'temporal';
+    await run(cli, ['schedule', 'trigger', '--schedule-id', 'beteiligte-sync-sweep', '--address', sandbox.temporal.address]);
+    const betNr = await eventually(async () => (await espoParty(created.id)).betnr ?? undefined, 30_000, 'the sweep to sync the party');
+    assert.equal((await advowareParty(betNr))?.name, 'Ohne Webhook GmbH');
+  });
+
+  it('Ctrl-C stops every process it started', async () => {
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0);
+    await assert.rejects(fetch(`${sandbox.gateway.url}/health`));
+    await assert.rejects(fetch(sandbox.temporal.uiUrl));
+  });
+});
