@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchParty } from './party';
 import { benchProxy } from './proxy';
 import { printTable } from './stats';
 
@@ -9,6 +10,10 @@ async function main(): Promise<void> {
   const proxy = await benchProxy();
   printTable('Advoware proxy (gateway vs. direct client call)', proxy.rows);
   results.proxy = proxy.json;
+
+  const party = await benchParty();
+  printTable('Party sync (EspoCRM ⇄ Advoware Stammdaten)', party.rows);
+  results.party = party.json;
 
   mkdirSync('var', { recursive: true });
   writeFileSync('var/bench.json', `${JSON.stringify(results, null, 2)}\n`);
