@@ -1,31 +1,58 @@
 import { espoToAdvoware } from './mapping';
-import type { EspoBeteiligte } from './types';
+import type { EspoStammdaten } from './types';
 
 /**
- * Content hash of a party's sync-relevant EspoCRM values (SPEC §5.2): stored as
- * `stammdatenHash` with every successful sync, so a change is detected by content rather
- * than by `modifiedAt`, which EspoCRM bumps on the hub's own writes too.
+ * Content hash of a party's sync-relevant EspoCRM values (SPEC §5.2), stored as
+ * `stammdatenHash` with every successful sync. A change is detected by content, not by
+ * `modifiedAt`, which EspoCRM bumps on the hub's own writes too.
  *
- * It hashes what would be sent to Advoware, so formatting that the mapping normalises away
- * (whitespace, an empty string vs. null, the derived `name`) is no change. Workflows run it
- * too, where node:crypto is not available: FNV-1a (64 bit), a fast non-cryptographic hash —
- * change detection only, never security.
+ * It hashes exactly what the mapping would send to Advoware, so:
+ * - attributes the mapping does not read (sync metadata, modifiedAt, e-mail/phone) never change it;
+ * - formatting the mapping normalises away (whitespace, `''` vs. null, `Mr.` vs. `Herr`,
+ *   a company's hidden person names) is no change either;
+ * - EspoCRM after an Advoware → EspoCRM write hashes the same in the next run, because
+ *   that write holds the values the mapping reads back.
+ * A change to the mapping itself changes hashes once: the next run pushes EspoCRM's values.
  */
-export function stammdatenHash(entity: EspoBeteiligte): string {
-  const fields = espoToAdvoware(entity);
-  const canonical = JSON.stringify(Object.keys(fields).sort().map((key) => [key, fields[key as keyof typeof fields]]));
-  return fnv1a64(canonical);
+export function stammdatenHash(entity: EspoStammdaten): string {
+  return fnv1a64(canonicalJson(espoToAdvoware(entity)));
 }
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
+/** Sorted keys, absent values left out: the same content always gives the same text. */
+function canonicalJson(fields: object): string {
+  const entries = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}
+
+const FNV_OFFSET_BASIS = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;
 const MASK_64 = (1n << 64n) - 1n;
 
-function fnv1a64(input: string): string {
-  let hash = FNV_OFFSET;
-  for (const byte of new TextEncoder().encode(input)) {
+/**
+ * FNV-1a, 64 bit, over the UTF-8 bytes of `input`; 16 hex digits. Non-cryptographic: it
+ * detects changes and is no defence against anyone crafting collisions. Written out in plain
+ * JavaScript because workflows run it too, and the workflow sandbox has no node:crypto.
+ */
+export function fnv1a64(input: string): string {
+  let hash = FNV_OFFSET_BASIS;
+  for (const byte of utf8(input)) {
     hash ^= BigInt(byte);
     hash = (hash * FNV_PRIME) & MASK_64;
   }
   return hash.toString(16).padStart(16, '0');
+}
+
+/** UTF-8 by hand rather than TextEncoder, which not every sandbox provides. */
+function utf8(input: string): number[] {
+  const bytes: number[] = [];
+  for (const char of input) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x80) bytes.push(code);
+    else if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
+    else if (code < 0x10000) bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+    else bytes.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+  }
+  return bytes;
 }

@@ -1,101 +1,152 @@
 import type { Beteiligte, BeteiligteWrite } from '../../clients/advoware/types';
-import type { EspoBeteiligte } from './types';
+import { salutationFromAdvoware, salutationToAdvoware } from './salutation';
+import type { EspoBeteiligte, EspoStammdaten } from './types';
+import { datePart, sameText, text, toAdvowareDate, toEspoDate } from './values';
 
 /**
  * The one place where Stammdaten are mapped between EspoCRM and Advoware (SPEC §3.2, §4).
- * A difference found against the real APIs is fixed here.
+ * A difference found against the real APIs is fixed here; the hash and the workflow follow.
  */
 
-/** The Advoware master fields EspoCRM has a counterpart for; EspoCRM is their master. */
+/** What an Advoware PUT applies; a field missing from the body is cleared, so a PUT always carries all eight. */
+export const ADVOWARE_WRITABLE_FIELDS = ['name', 'vorname', 'anrede', 'titel', 'geburtsdatum', 'rechtsform', 'briefAnrede', 'zusatz'] as const;
+export type AdvowareWritableField = (typeof ADVOWARE_WRITABLE_FIELDS)[number];
+
+/**
+ * The writable Advoware fields EspoCRM has a counterpart for (briefAnrede and zusatz have none).
+ * `null` means EspoCRM says "empty"; a missing key means EspoCRM says nothing about the field
+ * (a company's anrede, a title when the salutation holds none) and Advoware keeps its value.
+ */
 export interface StammdatenFields {
   name: string | null;
   vorname: string | null;
-  anrede: string | null;
-  titel: string | null;
-  geburtsdatum: string | null;
-  rechtsform: string | null;
+  anrede?: string | null;
+  titel?: string | null;
+  /** `YYYY-MM-DDT00:00:00` */
+  geburtsdatum?: string | null;
+  rechtsform?: string | null;
 }
 
-/** Of the 8 fields Advoware writes on PUT, these are the ones the hub never owns: kept as they are. */
-const ADVOWARE_OWNED_WRITABLE = ['briefAnrede', 'zusatz'] as const;
+const STAMMDATEN_FIELDS = ['name', 'vorname', 'anrede', 'titel', 'geburtsdatum', 'rechtsform'] as const satisfies readonly (keyof StammdatenFields)[];
 
-const SALUTATION_TO_ANREDE: Record<string, string> = { 'Mr.': 'Herr', 'Ms.': 'Frau', 'Mrs.': 'Frau', 'Dr.': 'Dr.' };
-const ANREDE_TO_SALUTATION: Record<string, string> = { Herr: 'Mr.', Frau: 'Ms.', 'Dr.': 'Dr.' };
-
-const text = (value: string | null | undefined): string | null => {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : null;
-};
-
-/** A company has a firmenname; everything else is a natural person (SPEC §4). */
+/** A company has a firmenname; everything else is a natural person (SPEC §4: EspoCRM then hides the names). */
 export function isCompany(entity: Pick<EspoBeteiligte, 'firmenname'>): boolean {
   return text(entity.firmenname) !== null;
 }
 
-export function espoToAdvoware(entity: EspoBeteiligte): StammdatenFields {
+/** EspoCRM → Advoware. Person and company never mix: each side's fields of the other kind are empty. */
+export function espoToAdvoware(entity: EspoStammdaten): StammdatenFields {
   if (isCompany(entity)) {
-    return {
-      name: text(entity.firmenname),
-      vorname: null,
-      anrede: null,
-      titel: null,
-      geburtsdatum: null,
-      rechtsform: text(entity.rechtsform),
-    };
+    return { name: text(entity.firmenname), vorname: null, geburtsdatum: null, rechtsform: text(entity.rechtsform) };
   }
-  const salutation = text(entity.salutationName);
-  const dateOfBirth = text(entity.dateOfBirth);
-  return {
-    name: text(entity.lastName) ?? text(entity.name),
-    vorname: text(entity.firstName),
-    anrede: salutation ? (SALUTATION_TO_ANREDE[salutation] ?? salutation) : null,
-    titel: null,
-    geburtsdatum: dateOfBirth ? `${dateOfBirth}T00:00:00` : null,
+  const firstName = text(entity.firstName);
+  const lastName = text(entity.lastName);
+  const fields: StammdatenFields = {
+    // `name` is EspoCRM's display name; it stands in only for a record created without name parts.
+    name: lastName ?? (firstName ? null : text(entity.name)),
+    vorname: firstName,
+    ...salutationToAdvoware(entity.salutationName),
     rechtsform: null,
   };
+  // A date EspoCRM would not even store is no reason to clear Advoware's: leave it out.
+  const dateOfBirth = text(entity.dateOfBirth);
+  if (!dateOfBirth || datePart(dateOfBirth)) fields.geburtsdatum = toAdvowareDate(dateOfBirth);
+  return fields;
 }
 
 /**
- * Read-modify-write (SPEC §3.2): the current Advoware party's writable fields with EspoCRM's
- * values laid over them, so a PUT never blanks a field the hub does not own.
+ * Read-modify-write (SPEC §3.2): all eight writable fields of the current Advoware party, with
+ * the mapped EspoCRM values laid over them. EspoCRM is master for what it maps; the rest stays.
  */
 export function mergeForPut(current: Beteiligte, fields: StammdatenFields): BeteiligteWrite {
-  const kept: BeteiligteWrite = {};
-  for (const key of ADVOWARE_OWNED_WRITABLE) kept[key] = current[key] ?? null;
-  // A title is Advoware's own unless EspoCRM ever gets a field for it.
-  return { ...kept, ...fields, titel: fields.titel ?? current.titel ?? null };
+  const merged: Record<AdvowareWritableField, string | null> = {
+    name: current.name ?? null,
+    vorname: current.vorname ?? null,
+    anrede: current.anrede ?? null,
+    titel: current.titel ?? null,
+    geburtsdatum: current.geburtsdatum ?? null,
+    rechtsform: current.rechtsform ?? null,
+    briefAnrede: current.briefAnrede ?? null,
+    zusatz: current.zusatz ?? null,
+  };
+  for (const key of STAMMDATEN_FIELDS) {
+    const value = fields[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
 }
 
-/** EspoCRM fields from an Advoware party; only non-null values, because EspoCRM rejects nulls (SPEC §4). */
-export function advowareToEspo(advo: Beteiligte): Partial<EspoBeteiligte> {
-  const out: Partial<EspoBeteiligte> = {};
-  const vorname = text(advo.vorname);
+/** Advoware fields whose value a PUT of `fields` changes, for the run's outcome. */
+export function advowareChanges(current: Beteiligte, fields: StammdatenFields): string[] {
+  return STAMMDATEN_FIELDS.filter((key) => {
+    const next = fields[key];
+    if (next === undefined) return false;
+    return key === 'geburtsdatum' ? datePart(current[key]) !== datePart(next) : !sameText(current[key], next);
+  });
+}
+
+type StammdatenPatch = { [K in keyof EspoStammdaten]?: string };
+
+/**
+ * Advoware → EspoCRM. Only non-null values: EspoCRM rejects nulls (SPEC §4), so a value Advoware
+ * cleared (a birth date, a rechtsform) stays in EspoCRM and returns to Advoware with the next
+ * EspoCRM → Advoware write. The one `''`: a person's firmenname, so a company can become a person.
+ * With `current`, values EspoCRM already holds are left out, so a run that brings nothing new
+ * writes only sync metadata (no webhook, no extra run) and keeps the user's own spelling.
+ */
+export function advowareToEspo(advo: Beteiligte, current?: EspoStammdaten): Partial<EspoBeteiligte> {
+  const patch = text(advo.vorname) ? personFromAdvoware(advo, current) : companyFromAdvoware(advo);
+  return current ? withoutUnchanged(patch, current) : patch;
+}
+
+/** In Advoware a person is a party with a non-empty vorname (SPEC §4). */
+function personFromAdvoware(advo: Beteiligte, current: EspoStammdaten | undefined): StammdatenPatch {
+  const vorname = text(advo.vorname) ?? '';
   const name = text(advo.name);
-  if (vorname) {
-    out.firstName = vorname;
-    if (name) out.lastName = name;
-    out.name = [vorname, name].filter(Boolean).join(' ');
-    const anrede = text(advo.anrede);
-    if (anrede) out.salutationName = ANREDE_TO_SALUTATION[anrede] ?? anrede;
-    const geburtsdatum = text(advo.geburtsdatum);
-    if (geburtsdatum) out.dateOfBirth = geburtsdatum.slice(0, 10);
-  } else {
-    if (name) {
-      out.firmenname = name;
-      out.name = name;
-    }
-    const rechtsform = text(advo.rechtsform);
-    if (rechtsform) out.rechtsform = rechtsform;
+  const patch: StammdatenPatch = { firstName: vorname, name: name ? `${vorname} ${name}` : vorname };
+  if (name) patch.lastName = name;
+  const salutation = salutationFromAdvoware(advo.anrede, advo.titel, current?.salutationName);
+  if (salutation) patch.salutationName = salutation;
+  const dateOfBirth = toEspoDate(advo.geburtsdatum);
+  if (dateOfBirth) patch.dateOfBirth = dateOfBirth;
+  // A firmenname left over would keep EspoCRM (and the mapping) treating the party as a company.
+  // Against a `current` without one, the comparison drops this again.
+  patch.firmenname = '';
+  return patch;
+}
+
+/** The person fields stay as they are: EspoCRM hides them once firmenname is set. */
+function companyFromAdvoware(advo: Beteiligte): StammdatenPatch {
+  const patch: StammdatenPatch = {};
+  const name = text(advo.name);
+  if (name) {
+    patch.firmenname = name;
+    patch.name = name;
+  }
+  const rechtsform = text(advo.rechtsform);
+  if (rechtsform) patch.rechtsform = rechtsform;
+  return patch;
+}
+
+function withoutUnchanged(patch: StammdatenPatch, current: EspoStammdaten): StammdatenPatch {
+  const out: StammdatenPatch = {};
+  for (const key of Object.keys(patch) as (keyof StammdatenPatch)[]) {
+    const value = patch[key];
+    if (value !== undefined && !sameEspoValue(key, current[key], value)) out[key] = value;
   }
   return out;
 }
 
-/** EspoCRM fields whose value `patch` changes, for the run's outcome. */
-export function stammdatenChanges(entity: EspoBeteiligte, patch: Partial<EspoBeteiligte>): string[] {
-  return (Object.keys(patch) as (keyof EspoBeteiligte)[]).filter((key) => (entity[key] ?? null) !== (patch[key] ?? null));
+function sameEspoValue(key: string, a: unknown, b: unknown): boolean {
+  const isText = (v: unknown): v is string | null | undefined => v === null || v === undefined || typeof v === 'string';
+  if (!isText(a) || !isText(b)) return a === b;
+  return key === 'dateOfBirth' ? datePart(a) === datePart(b) : sameText(a, b);
 }
 
-/** Advoware fields whose value a PUT of `fields` changes. */
-export function advowareChanges(current: Beteiligte, fields: StammdatenFields): string[] {
-  return (Object.keys(fields) as (keyof StammdatenFields)[]).filter((key) => (current[key] ?? null) !== fields[key]);
+/** EspoCRM fields whose value `patch` changes (after normalisation), for the run's outcome. */
+export function stammdatenChanges(entity: Partial<EspoBeteiligte>, patch: Partial<EspoBeteiligte>): string[] {
+  return (Object.keys(patch) as (keyof EspoBeteiligte)[]).filter((key) => {
+    const value = patch[key];
+    return value !== undefined && !sameEspoValue(key, entity[key], value);
+  });
 }

@@ -1,38 +1,72 @@
-/** EspoCRM `syncStatus` values (SPEC §5.6). */
-export type SyncStatus =
-  | 'pending_sync'
-  | 'dirty'
-  | 'syncing'
-  | 'clean'
-  | 'failed'
-  | 'permanently_failed'
-  | 'conflict'
-  | 'deleted_in_advoware';
+/** EspoCRM `syncStatus` values (SPEC §5.6), as a list so input can be checked against it. */
+export const SYNC_STATUSES = [
+  'pending_sync',
+  'dirty',
+  'syncing',
+  'clean',
+  'failed',
+  'permanently_failed',
+  'conflict',
+  'deleted_in_advoware',
+] as const;
 
-/** EspoCRM `CBeteiligte` as the hub reads and writes it (SPEC §4). */
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+export function isSyncStatus(value: unknown): value is SyncStatus {
+  return (SYNC_STATUSES as readonly unknown[]).includes(value);
+}
+
+export interface EspoEmailAddress {
+  emailAddress: string;
+  primary?: boolean;
+}
+
+export interface EspoPhoneNumber {
+  phoneNumber: string;
+  /** `Office | Mobile | Home | Fax | Other` in the firm's CRM; kept open because a CRM admin can add types. */
+  type?: string;
+  primary?: boolean;
+}
+
+/**
+ * EspoCRM `CBeteiligte` as the hub reads and writes it (SPEC §4). Every attribute but `id`
+ * may be missing (a list `select`, a webhook's changed attributes) or null (never set);
+ * DateTimes are EspoCRM's `YYYY-MM-DD HH:MM:SS` UTC strings.
+ */
 export interface EspoBeteiligte {
   id: string;
   name?: string | null;
   firstName?: string | null;
   lastName?: string | null;
+  /** Set for a company; EspoCRM then hides the person's names (SPEC §4). */
   firmenname?: string | null;
   salutationName?: string | null;
   /** `YYYY-MM-DD` */
   dateOfBirth?: string | null;
   rechtsform?: string | null;
+  /** Advoware's party number; absent until the party was created there. */
   betnr?: number | null;
+  /** Advoware's `rowId` at the last sync: a different current one means Advoware changed. */
   advowareRowId?: string | null;
   syncStatus?: SyncStatus | null;
   advowareLastSync?: string | null;
   advowareDeletedAt?: string | null;
+  /** At most 2000 characters. */
   syncErrorMessage?: string | null;
   syncRetryCount?: number | null;
   syncNextRetry?: string | null;
   syncAutoResetAt?: string | null;
   kommunikationHash?: string | null;
+  /** Content hash of the sync-relevant values at the last sync (see `hash.ts`). */
   stammdatenHash?: string | null;
   modifiedAt?: string | null;
   assignedUserId?: string | null;
-  emailAddressData?: { emailAddress: string; primary?: boolean }[] | null;
-  phoneNumberData?: { phoneNumber: string; type?: string; primary?: boolean }[] | null;
+  emailAddressData?: EspoEmailAddress[] | null;
+  phoneNumberData?: EspoPhoneNumber[] | null;
 }
+
+/** The attributes the Stammdaten mapping reads; the hash covers exactly these. */
+export type EspoStammdaten = Pick<
+  EspoBeteiligte,
+  'name' | 'firstName' | 'lastName' | 'firmenname' | 'salutationName' | 'dateOfBirth' | 'rechtsform'
+>;
