@@ -75,7 +75,7 @@ export async function syncStammdaten(
     case 'espocrm_newer':
     case 'initial_sync':
     case 'conflict': {
-      const written = await pushToAdvoware(espoId, entity, currentHash, advo, calls, settings, now);
+      const written = await pushToAdvoware(api, espoId, entity, currentHash, advo, calls, now);
       if (decision.kind === 'conflict') {
         await calls.call(() =>
           api.espoNotify({
@@ -97,15 +97,14 @@ export async function syncStammdaten(
 
 /** Read-modify-write (SPEC §3.2): EspoCRM's values over the current Advoware party, then the new rowId back. */
 async function pushToAdvoware(
+  api: ReturnType<typeof syncCalls>,
   espoId: string,
   entity: EspoBeteiligte,
   currentHash: string,
   advo: Beteiligte,
   calls: CallCounter,
-  settings: PartySyncSettings,
   now: Date,
 ): Promise<string[]> {
-  const api = syncCalls(settings.callTimeoutMs);
   const fields = espoToAdvoware(entity);
   const betNr = advo.betNr;
   const { rowId } = await calls.call(() => api.advowareUpdateBeteiligte(betNr, mergeForPut(advo, fields)));

@@ -107,11 +107,10 @@ async function recordFailure(
   const message = describeFailure(err);
   // Validation errors, 403 and 404 do not heal by waiting: no slow retries for them.
   const permanent = isPermanent(err);
-  const previous = permanent ? Math.max(previousFailures, settings.maxAttempts - 1) : previousFailures;
-  const patch = failurePatch({ now: new Date(), previousRetryCount: previous, message, policy: settings });
+  const patch = failurePatch({ now: new Date(), previousRetryCount: previousFailures, message, policy: settings, permanent });
   const status = statusCalls(settings.callTimeoutMs);
   await calls.call(() => status.espoUpdateBeteiligte(espoId, patch.fields));
-  if (patch.fields.syncStatus === 'permanently_failed') {
+  if (patch.notify) {
     await calls.call(() =>
       status.espoNotify({
         userId: assignedUserId,
@@ -124,7 +123,7 @@ async function recordFailure(
   const decision = patch.fields.syncStatus === 'permanently_failed' ? 'permanently_failed' : 'failed';
   return {
     outcome: { decision, fieldsChanged: [], apiCalls: calls.count, error: message },
-    failedAttempts: patch.fields.syncRetryCount ?? previous + 1,
+    failedAttempts: patch.fields.syncRetryCount,
   };
 }
 
