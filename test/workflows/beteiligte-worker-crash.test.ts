@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { SyncRequester } from '../../clients/temporal/sync-requests';
+import type { EspoBeteiligte } from '../../domain/beteiligte/types';
+import { AdvowareSimulator } from '../../simulators/advoware/simulator';
+import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
+import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor, espocrmEnvFor } from '../../simulators/sandbox-credentials';
+import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../../workflows/beteiligte/definitions';
+import { freePort, redisUrl, temporalAddress } from '../support/services';
+
+const ENTITY = 'CBeteiligte';
+const ADVOWARE_PUT = /^PUT .*Beteiligte/;
+
+/**
+ * The production worker (`workers/main.ts`) in a child process, so the test can kill it
+ * the hard way (SIGKILL: no shutdown hooks, no graceful drain) as a crash or OOM would.
+ */
+async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker running')) resolve();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${output}`)));
+  });
+  await ready;
+  return child;
+}
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000, intervalMs = 5): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+describe('party sync survives a worker crash between the Advoware write and the EspoCRM write', () => {
+  const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: [], termine: [] } });
+  const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
+  const taskQueue = `crash-${randomUUID()}`;
+  let connection: Connection;
+  let requester: SyncRequester;
+  let client: Client;
+  const workers: ChildProcess[] = [];
+
+  async function workerEnv(): Promise<Record<string, string>> {
+    return {
+      ...advowareEnvFor(advoware.url),
+      ...espocrmEnvFor(espocrm.url),
+      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      REDIS_URL: redisUrl(),
+      WORKER_METRICS_PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+      PARTY_SYNC_BACKOFF_SECONDS: '1,1,1,1,1',
+      PARTY_SYNC_CALL_TIMEOUT_SECONDS: '5',
+      PARTY_SYNC_SWEEP_INTERVAL_SECONDS: '3600',
+    };
+  }
+
+  before(async () => {
+    await Promise.all([advoware.start(), espocrm.start()]);
+    connection = await Connection.connect({ address: temporalAddress() });
+    client = new Client({ connection });
+    requester = new SyncRequester(client, taskQueue);
+  });
+  after(async () => {
+    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    await connection.close();
+    await Promise.all([advoware.stop(), espocrm.stop()]);
+  });
+
+  const entity = (id: string) => espocrm.getRecord(ENTITY, id) as unknown as EspoBeteiligte;
+  const result = (id: string): Promise<BeteiligteSyncResult> => client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result();
+
+  it('the new worker finishes the run: one Advoware PUT, one successful EspoCRM PUT, status clean', async () => {
+    const first = await startWorkerProcess(await workerEnv());
+    workers.push(first);
+
+    const created = espocrm.userCreate(ENTITY, { firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.' });
+    const id = created.id as string;
+    await requester.requestBeteiligteSync(id, 'manual');
+    assert.equal((await result(id)).runs[0]?.decision, 'create');
+    const betNr = entity(id).betnr as number;
+
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Musterfrau' });
+    advoware.calls.reset();
+    espocrm.calls.reset();
+    // EspoCRM is down for writes: the run gets past the Advoware PUT and no further.
+    const espoPut = `/api/v1/${ENTITY}/${id}$`;
+    const outage = espocrm.faults.add({ method: 'PUT', path: espoPut, status: 503 });
+    await requester.requestBeteiligteSync(id, 'update');
+    await waitFor('the Advoware PUT and a failed EspoCRM PUT', () => advoware.calls.count(ADVOWARE_PUT) === 1 && espocrm.calls.count(/^PUT /) >= 1);
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    assert.equal(advoware.getBeteiligte(betNr).name, 'Musterfrau', 'Advoware was written before the crash');
+    assert.notEqual(entity(id).syncStatus, 'clean', 'EspoCRM was not written before the crash');
+
+    espocrm.faults.remove(outage.id);
+    const second = await startWorkerProcess(await workerEnv());
+    workers.push(second);
+    const { runs } = await result(id);
+
+    const last = runs.at(-1);
+    assert.equal(last?.decision, 'espocrm_newer', 'the interrupted run finished as the run it was, not as a new decision');
+    assert.equal(advoware.calls.count(ADVOWARE_PUT), 1, 'Advoware was written once, not again after the restart');
+    const espoWrites = espocrm.calls.filter(/^PUT /).filter((call) => !call.faulted && call.status === 200);
+    assert.equal(espoWrites.length, 1, 'EspoCRM was written once, by the new worker');
+    const after = entity(id);
+    assert.equal(after.syncStatus, 'clean');
+    assert.equal(after.lastName, 'Musterfrau');
+    assert.equal(after.advowareRowId, advoware.getBeteiligte(betNr).rowId, 'the rowId of the PUT answer reached EspoCRM');
+
+    second.kill('SIGTERM');
+    await once(second, 'exit');
+  });
+});
