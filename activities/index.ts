@@ -1,8 +1,11 @@
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient } from '../clients/espocrm/client';
+import type { GoogleCalendarApi } from '../clients/google/calendar-api';
+import type { CalendarStateStore } from '../clients/redis/calendar-state';
 import type { SyncRequester } from '../clients/temporal/sync-requests';
-import type { PartySyncConfig } from '../config/env';
+import type { CalendarSyncConfig, PartySyncConfig } from '../config/env';
 import { createAdvowareActivities } from './advoware';
+import { createCalendarActivities } from './calendar';
 import { createBeteiligteActivities } from './beteiligte';
 import { createSettingsActivities } from './settings';
 import { createSweepActivities } from './sweep';
@@ -15,6 +18,9 @@ export interface ActivityDeps {
   /** Receives notifications for parties without an assigned user. */
   adminUserId: string;
   partySync: PartySyncConfig;
+  google: GoogleCalendarApi;
+  calendarState: CalendarStateStore;
+  calendarSync: CalendarSyncConfig;
 }
 
 /** Every activity the hub's worker registers, bound to its clients. */
@@ -24,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBeteiligteActivities(deps),
     ...createSweepActivities({ ...deps, staleSeconds: deps.partySync.PARTY_SYNC_STALE_SECONDS }),
     ...createSettingsActivities(deps.partySync),
+    ...createCalendarActivities(deps),
   };
 }
 

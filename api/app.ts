@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { AdvowareClient } from '../clients/advoware/client';
+import type { CalendarSyncRequester } from '../clients/temporal/calendar-sync-requests';
 import type { SyncRequester } from '../clients/temporal/sync-requests';
 import type { Logger } from '../lib/logger';
 import type { GatewayMetrics } from '../lib/metrics';
@@ -8,6 +9,7 @@ import { errorHandler, notFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { advowareProxyRouter } from './routes/advoware-proxy';
 import { beteiligteWebhookRouter, type RequestWithRawBody } from './routes/beteiligte-webhooks';
+import { calendarSyncRouter } from './routes/calendar-sync';
 import { healthRouter, type ReadinessCheck } from './routes/health';
 import { metricsRouter } from './routes/metrics';
 
@@ -20,6 +22,7 @@ export interface GatewayDeps {
   logger: Logger;
   metrics: GatewayMetrics;
   requester: SyncRequester;
+  calendarRequester: CalendarSyncRequester;
   /** The EspoCRM webhook's ID and secret, to verify `X-Signature`. */
   espocrmWebhook: { id: string; secret: string };
 }
@@ -47,6 +50,7 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(beteiligteWebhookRouter(deps));
   const apiKey = requireApiKey(deps.apiKeys);
   app.use('/advoware', apiKey);
+  app.use(calendarSyncRouter(deps));
   app.use(advowareProxyRouter(deps));
 
   app.use(notFound);

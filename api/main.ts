@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createAdvowareClient } from '../clients/advoware/client';
+import { CalendarSyncRequester } from '../clients/temporal/calendar-sync-requests';
 import { SyncRequester } from '../clients/temporal/sync-requests';
 import { gatewayConfigSchema, loadDotEnv, parseEnv } from '../config/env';
 import { createLogger } from '../lib/logger';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     logger,
     metrics: createGatewayMetrics(),
     requester: new SyncRequester(client, config.TEMPORAL_TASK_QUEUE),
+    calendarRequester: new CalendarSyncRequester(client, config.TEMPORAL_TASK_QUEUE),
     espocrmWebhook: { id: config.ESPOCRM_WEBHOOK_ID, secret: config.ESPOCRM_WEBHOOK_SECRET },
   });
 

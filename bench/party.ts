@@ -7,7 +7,9 @@ import { createActivities } from '../activities';
 import { createAdvowareClient } from '../clients/advoware/client';
 import { EspoCrmClient, type EspoEntity } from '../clients/espocrm/client';
 import { SyncRequester } from '../clients/temporal/sync-requests';
-import { advowareEnv, parseEnv, partySyncEnv } from '../config/env';
+import { createGoogleCalendarApi } from '../clients/google/calendar-api';
+import { CalendarStateStore } from '../clients/redis/calendar-state';
+import { advowareEnv, calendarSyncEnv, googleEnv, parseEnv, partySyncEnv } from '../config/env';
 import { espoToAdvoware, mergeForPut } from '../domain/beteiligte/mapping';
 import type { EspoBeteiligte } from '../domain/beteiligte/types';
 import { AdvowareSimulator } from '../simulators/advoware/simulator';
@@ -38,6 +40,7 @@ export async function benchParty(samples = 30, drainCount = 1000): Promise<{ row
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }) });
   const requester = new SyncRequester(client, taskQueue);
+  const calendarSync = parseEnv(calendarSyncEnv, {});
   const worker = await createHubWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -49,6 +52,10 @@ export async function benchParty(samples = 30, drainCount = 1000): Promise<{ row
       requester,
       adminUserId: 'bench-admin',
       partySync: parseEnv(partySyncEnv, {}),
+      // The party benchmark never reaches Google: a closed port stands in for it.
+      google: createGoogleCalendarApi({ ...parseEnv(googleEnv, { GOOGLE_CALENDAR_BASE_URL: 'http://127.0.0.1:9' }), ...calendarSync }, redis),
+      calendarState: new CalendarStateStore(redis),
+      calendarSync,
     }),
   });
   const running = worker.run();

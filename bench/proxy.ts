@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { createAdvowareClient } from '../clients/advoware/client';
+import { CalendarSyncRequester } from '../clients/temporal/calendar-sync-requests';
 import { SyncRequester } from '../clients/temporal/sync-requests';
 import { advowareEnv, parseEnv } from '../config/env';
 import { createGatewayMetrics } from '../lib/metrics';
@@ -25,6 +26,8 @@ export async function benchProxy(iterations = 500): Promise<{ rows: BenchRow[]; 
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   const config = parseEnv(advowareEnv, advowareEnvFor(simUrl));
   const advoware = createAdvowareClient(config, redis, 'bench:advoware-token');
+  // The proxy never touches Temporal; a lazy connection is never dialled.
+  const lazyClient = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const app = createApp({
     apiKeys: [API_KEY],
     bodyLimit: '1mb',
@@ -33,8 +36,8 @@ export async function benchProxy(iterations = 500): Promise<{ rows: BenchRow[]; 
     readiness: {},
     logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
     metrics: createGatewayMetrics(),
-    // The proxy never touches Temporal; a lazy connection is never dialled.
-    requester: new SyncRequester(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), 'bench'),
+    requester: new SyncRequester(lazyClient, 'bench'),
+    calendarRequester: new CalendarSyncRequester(lazyClient, 'bench'),
     espocrmWebhook: { id: 'bench', secret: 'bench' },
   });
   const server = app.listen(0, '127.0.0.1');

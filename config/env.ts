@@ -73,6 +73,55 @@ export const partySyncEnv = z.object({
   PARTY_SYNC_CALL_TIMEOUT_SECONDS: positiveInt.default(60),
 });
 
+const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/**
+ * Google Calendar access (SPEC §6). Production: a service-account key file with domain-wide delegation,
+ * acting as GOOGLE_CALENDAR_SUBJECT. Sandbox: the simulator's origin and a static token.
+ */
+export const googleEnv = z.object({
+    GOOGLE_CALENDAR_SERVICE_ACCOUNT_PATH: z.string().min(1).optional(),
+    /** The Workspace user the service account acts for; the employees' calendars live in that account. */
+    GOOGLE_CALENDAR_SUBJECT: z.string().min(1).optional(),
+    /** Origin of a Calendar v3 API other than Google's (the simulator); no path. */
+    GOOGLE_CALENDAR_BASE_URL: url.optional(),
+    /** Static bearer token (sandbox, or a pre-minted token); the service account is used when absent. */
+    GOOGLE_CALENDAR_ACCESS_TOKEN: z.string().min(1).optional(),
+    GOOGLE_CALENDAR_TIMEOUT_MS: positiveInt.default(30_000),
+    /** Google's quota for the project, shared by every worker process through Redis. */
+    GOOGLE_CALENDAR_RATE_PER_MINUTE: positiveInt.default(600),
+    GOOGLE_CALENDAR_BURST: positiveInt.default(7),
+});
+
+/** Google needs one way to authenticate; checked on every schema that includes googleEnv. */
+function googleAuthIsSet(env: z.infer<typeof googleEnv>): boolean {
+  return Boolean(env.GOOGLE_CALENDAR_SERVICE_ACCOUNT_PATH || env.GOOGLE_CALENDAR_BASE_URL || env.GOOGLE_CALENDAR_ACCESS_TOKEN);
+}
+const googleAuthRequired = {
+  message: 'set GOOGLE_CALENDAR_SERVICE_ACCOUNT_PATH (production) or GOOGLE_CALENDAR_BASE_URL (simulator)',
+  path: ['GOOGLE_CALENDAR_SERVICE_ACCOUNT_PATH'],
+};
+
+/** Calendar sync (SPEC §6). */
+export const calendarSyncEnv = z.object({
+  CALENDAR_SYNC_INTERVAL_SECONDS: positiveInt.default(15 * 60),
+  /** Default of `full_content`: off keeps subjects, places and notes out of Google (privacy). */
+  CALENDAR_SYNC_FULL_CONTENT: bool.default(false),
+  /** Advoware is listed from this many days back to CALENDAR_SYNC_DAYS_AHEAD ahead; events outside are left alone. */
+  CALENDAR_SYNC_DAYS_BACK: positiveInt.default(30),
+  CALENDAR_SYNC_DAYS_AHEAD: positiveInt.default(365),
+  /** Employees synced at the same time by one `calendar-sync-all` run. */
+  CALENDAR_SYNC_CONCURRENCY: positiveInt.default(3),
+  /** Writes of one employee's run in flight at once; the shared rate limit paces them. */
+  CALENDAR_SYNC_WRITE_CONCURRENCY: positiveInt.default(7),
+  /** A full Google list (instead of the syncToken) at least this often heals drift. */
+  CALENDAR_SYNC_FULL_RESYNC_SECONDS: positiveInt.default(24 * 3600),
+  /** Calendars the hub creates are called `<prefix><kuerzel>`. */
+  CALENDAR_SYNC_CALENDAR_PREFIX: z.string().min(1).default('AW-'),
+  /** Time-out of one Advoware or Google call, retries not counted. */
+  CALENDAR_SYNC_CALL_TIMEOUT_SECONDS: positiveInt.default(60),
+});
+
 export const gatewayEnv = z.object({
   PORT: port.default(3000),
   HUB_API_KEYS: csv.refine((keys) => keys.length > 0, 'needs at least one key'),
@@ -97,6 +146,7 @@ export const sandboxEnv = z.object({
   SANDBOX_REDIS_PORT: port.default(6390),
   SANDBOX_ADVOWARE_PORT: port.default(3101),
   SANDBOX_ESPOCRM_PORT: port.default(3102),
+  SANDBOX_GOOGLE_PORT: port.default(3103),
   /** Temporal's SQLite file, Redis data, process logs and sandbox.json live here. */
   SANDBOX_STATE_DIR: z.string().min(1).default('var'),
 });
@@ -109,6 +159,8 @@ export type GatewayConfig = z.infer<typeof gatewayEnv>;
 export type WorkerConfig = z.infer<typeof workerEnv>;
 export type SandboxConfig = z.infer<typeof sandboxEnv>;
 export type PartySyncConfig = z.infer<typeof partySyncEnv>;
+export type GoogleConfig = z.infer<typeof googleEnv>;
+export type CalendarSyncConfig = z.infer<typeof calendarSyncEnv>;
 
 export const gatewayConfigSchema = temporalEnv
   .extend(redisEnv.shape)
@@ -124,8 +176,19 @@ export const workerConfigSchema = temporalEnv
   .extend(espocrmEnv.shape)
   .extend(workerEnv.shape)
   .extend(partySyncEnv.shape)
-  .extend(loggingEnv.shape);
+  .extend(calendarSyncEnv.shape)
+  .extend(googleEnv.shape)
+  .extend(loggingEnv.shape)
+  .refine(googleAuthIsSet, googleAuthRequired);
 export type WorkerProcessConfig = z.infer<typeof workerConfigSchema>;
+
+/** The calendar commands (audit, reset): Advoware and Google, no Temporal. */
+export const calendarToolConfigSchema = advowareEnv
+  .extend(redisEnv.shape)
+  .extend(googleEnv.shape)
+  .extend(calendarSyncEnv.shape)
+  .refine(googleAuthIsSet, googleAuthRequired);
+export type CalendarToolConfig = z.infer<typeof calendarToolConfigSchema>;
 
 /** Every schema above, for tooling that lists the variables (`.env.example` check, docker compose check). */
 export const allEnvSchemas = [
@@ -137,6 +200,8 @@ export const allEnvSchemas = [
   loggingEnv,
   workerEnv,
   partySyncEnv,
+  googleEnv,
+  calendarSyncEnv,
   sandboxEnv,
 ] as const;
 

@@ -97,6 +97,7 @@ async function startSandbox(config: SandboxConfig): Promise<void> {
   const sandbox: Sandbox = await startSandboxSimulators({
     advoware: config.SANDBOX_ADVOWARE_PORT,
     espocrm: config.SANDBOX_ESPOCRM_PORT,
+    google: config.SANDBOX_GOOGLE_PORT,
   });
   stoppers.push({ name: 'simulators', stop: () => sandbox.stop() });
 
@@ -130,6 +131,8 @@ async function startSandbox(config: SandboxConfig): Promise<void> {
     temporal: { address: temporal.address, uiUrl: temporal.uiUrl, namespace: gatewayConfig.TEMPORAL_NAMESPACE },
     redis: { url: redisUrl },
     simulators: sandbox.running,
+    // What the worker runs with, so commands (calendar:audit, calendar:reset) reach the same simulators.
+    hubEnv: { ...sandbox.hubEnv, REDIS_URL: redisUrl },
     logs: logDir,
   };
   writeFileSync(join(stateDir, 'sandbox.json'), `${JSON.stringify(description, null, 2)}\n`);

@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxSimulators({
     advoware: config.SANDBOX_ADVOWARE_PORT,
     espocrm: config.SANDBOX_ESPOCRM_PORT,
+    google: config.SANDBOX_GOOGLE_PORT,
   });
   for (const [name, sim] of Object.entries(sandbox.running)) console.log(`${name.padEnd(10)} ${sim.url}`);
   console.log('Hub variables for these simulators:');

@@ -21,6 +21,10 @@ export const SANDBOX_ESPOCRM = {
   adminUserId: 'sandbox-admin',
 };
 
+export const SANDBOX_GOOGLE = {
+  accessToken: 'sandbox-google-token',
+};
+
 /** Documented in the README; override with HUB_API_KEYS. */
 export const SANDBOX_HUB_API_KEY = 'sandbox-hub-key';
 
@@ -51,5 +55,13 @@ export function espocrmEnvFor(url: string): Record<string, string> {
     ESPOCRM_WEBHOOK_ID: SANDBOX_ESPOCRM.webhookId,
     ESPOCRM_WEBHOOK_SECRET: SANDBOX_ESPOCRM.webhookSecret,
     ESPOCRM_ADMIN_USER_ID: SANDBOX_ESPOCRM.adminUserId,
+  };
+}
+
+/** The hub's environment variables for a Google Calendar simulator at `url` (an origin). */
+export function googleEnvFor(url: string): Record<string, string> {
+  return {
+    GOOGLE_CALENDAR_BASE_URL: url,
+    GOOGLE_CALENDAR_ACCESS_TOKEN: SANDBOX_GOOGLE.accessToken,
   };
 }

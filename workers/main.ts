@@ -3,6 +3,8 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@tempor
 import { createActivities } from '../activities';
 import { createAdvowareClient } from '../clients/advoware/client';
 import { createEspoCrmClient } from '../clients/espocrm/client';
+import { createGoogleCalendarApi } from '../clients/google/calendar-api';
+import { CalendarStateStore } from '../clients/redis/calendar-state';
 import { SyncRequester } from '../clients/temporal/sync-requests';
 import { loadDotEnv, parseEnv, workerConfigSchema } from '../config/env';
 import { createLogger } from '../lib/logger';
@@ -41,7 +43,10 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   // Activities that start or signal workflows (the sweep) need a client; it shares the worker's connection.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, config.PARTY_SYNC_SWEEP_INTERVAL_SECONDS);
+  await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, {
+    sweepIntervalSeconds: config.PARTY_SYNC_SWEEP_INTERVAL_SECONDS,
+    calendarIntervalSeconds: config.CALENDAR_SYNC_INTERVAL_SECONDS,
+  });
   const worker = await createHubWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -53,6 +58,9 @@ async function main(): Promise<void> {
       requester: new SyncRequester(client, config.TEMPORAL_TASK_QUEUE),
       adminUserId: config.ESPOCRM_ADMIN_USER_ID,
       partySync: config,
+      google: createGoogleCalendarApi(config, redis),
+      calendarState: new CalendarStateStore(redis),
+      calendarSync: config,
     }),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');

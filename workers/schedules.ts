@@ -1,14 +1,20 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { BETEILIGTE_SWEEP_SCHEDULE_ID } from '../workflows/beteiligte/definitions';
+import { CALENDAR_SYNC_ALL_WORKFLOW_ID, CALENDAR_SYNC_SCHEDULE_ID } from '../workflows/calendar/definitions';
+
+export interface ScheduleIntervals {
+  sweepIntervalSeconds: number;
+  calendarIntervalSeconds: number;
+}
 
 /**
  * Creates the hub's schedules, or brings existing ones up to date: every worker runs this at
  * start-up, so it must be idempotent and safe to race.
  */
-export async function ensureSchedules(client: Client, taskQueue: string, sweepIntervalSeconds: number): Promise<void> {
+export async function ensureSchedules(client: Client, taskQueue: string, intervals: ScheduleIntervals): Promise<void> {
   const sweep: ScheduleOptions = {
     scheduleId: BETEILIGTE_SWEEP_SCHEDULE_ID,
-    spec: { intervals: [{ every: `${sweepIntervalSeconds} seconds` }] },
+    spec: { intervals: [{ every: `${intervals.sweepIntervalSeconds} seconds` }] },
     action: {
       type: 'startWorkflow',
       workflowType: 'beteiligteSweepWorkflow',
@@ -18,15 +24,32 @@ export async function ensureSchedules(client: Client, taskQueue: string, sweepIn
     // A sweep still paging when the next is due makes the next one pointless.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
   };
+  const calendar: ScheduleOptions = {
+    scheduleId: CALENDAR_SYNC_SCHEDULE_ID,
+    spec: { intervals: [{ every: `${intervals.calendarIntervalSeconds} seconds` }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'calendarSyncAllWorkflow',
+      workflowId: CALENDAR_SYNC_ALL_WORKFLOW_ID,
+      taskQueue,
+      args: [{}],
+    },
+    // A run still going when the next is due (a big initial sync) makes the next one pointless.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+  };
+  await Promise.all([upsertSchedule(client, sweep), upsertSchedule(client, calendar)]);
+}
+
+async function upsertSchedule(client: Client, options: ScheduleOptions): Promise<void> {
   try {
-    await client.schedule.create(sweep);
+    await client.schedule.create(options);
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(sweep.scheduleId).update((previous) => ({
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
       ...previous,
-      spec: sweep.spec,
-      action: sweep.action,
-      policies: { ...previous.policies, ...sweep.policies },
+      spec: options.spec,
+      action: options.action,
+      policies: { ...previous.policies, ...options.policies },
     }));
   }
 }

@@ -2,3 +2,5 @@
 export { activeEmployeesWorkflow } from './employees';
 export { beteiligteSyncWorkflow } from './beteiligte/sync';
 export { beteiligteSweepWorkflow } from './beteiligte/sweep';
+export { calendarSyncWorkflow } from './calendar/sync';
+export { calendarSyncAllWorkflow } from './calendar/sync-all';

@@ -5,6 +5,7 @@ import { failForStatus, isSuccess, sendHttp, type HttpResponse } from '../http';
 import { SharedTokenCache } from './token-cache';
 import { requestAdvowareToken } from './token-source';
 import type { Beteiligte, BeteiligteWrite, Mitarbeiter } from './types';
+import type { Termin, TerminWrite } from '../../domain/calendar/types';
 
 export const ADVOWARE_TOKEN_KEY = 'advoware_access_token';
 
@@ -28,6 +29,7 @@ export interface AdvowareClientOptions {
 }
 
 const BETEILIGTE = 'api/v1/advonet/Beteiligte';
+const TERMINE = 'api/v1/advonet/Termine';
 
 /**
  * The one way the hub talks to Advoware: Bearer token from the shared cache,
@@ -95,6 +97,25 @@ export class AdvowareClient {
 
   async listMitarbeiter(): Promise<Mitarbeiter[]> {
     return this.call<Mitarbeiter[]>('GET', 'api/v1/advonet/Mitarbeiter');
+  }
+
+  /** One employee's Termine overlapping [from, to] (dates `YYYY-MM-DD`, inclusive); a series counts while it runs. */
+  async listTermine(kuerzel: string, window: { from: string; to: string }): Promise<Termin[]> {
+    return this.call<Termin[]>('GET', TERMINE, { query: { kuerzel, from: window.from, to: window.to } });
+  }
+
+  async createTermin(data: TerminWrite): Promise<Termin> {
+    return singleEntity(await this.call<Termin | Termin[]>('POST', TERMINE, { body: data }), 'POST', TERMINE);
+  }
+
+  /** A full replace; the answer carries the new rowId. */
+  async updateTermin(frNr: number, data: TerminWrite): Promise<Termin> {
+    const path = `${TERMINE}/${frNr}`;
+    return singleEntity(await this.call<Termin | Termin[]>('PUT', path, { body: data }), 'PUT', path);
+  }
+
+  async deleteTermin(frNr: number): Promise<void> {
+    await this.call<unknown>('DELETE', `${TERMINE}/${frNr}`);
   }
 }
 

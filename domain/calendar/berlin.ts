@@ -85,3 +85,8 @@ export function instantMs(iso: string): number {
   if (!instant.isValid) throw new RangeError(`not an ISO date-time: ${iso}`);
   return instant.toMillis();
 }
+
+/** The date (`YYYY-MM-DD`) it is in Berlin at `now`. */
+export function berlinToday(now: Date): string {
+  return utcToBerlinWallClock(now.toISOString()).date;
+}

@@ -39,7 +39,7 @@ describe('npm start (sandbox mode), end to end', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX: 'true', SANDBOX_STATE_DIR: stateDir, LOG_LEVEL: 'warn' };
     delete env.REDIS_URL; // the sandbox starts its own Redis
     delete env.TEMPORAL_ADDRESS;
-    for (const name of ['PORT', 'SANDBOX_TEMPORAL_PORT', 'SANDBOX_TEMPORAL_UI_PORT', 'SANDBOX_REDIS_PORT', 'SANDBOX_ADVOWARE_PORT', 'SANDBOX_ESPOCRM_PORT', 'WORKER_METRICS_PORT']) {
+    for (const name of ['PORT', 'SANDBOX_TEMPORAL_PORT', 'SANDBOX_TEMPORAL_UI_PORT', 'SANDBOX_REDIS_PORT', 'SANDBOX_ADVOWARE_PORT', 'SANDBOX_ESPOCRM_PORT', 'SANDBOX_GOOGLE_PORT', 'WORKER_METRICS_PORT']) {
       env[name] = String(await freePort());
     }
     // A short sweep interval is not needed: the test triggers the sweep by hand, like an operator.

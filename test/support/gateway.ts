@@ -10,6 +10,7 @@ import { createAdvowareClient, type AdvowareClient } from '../../clients/advowar
 import { advowareEnv, parseEnv } from '../../config/env';
 import { createGatewayMetrics } from '../../lib/metrics';
 import { SANDBOX_ESPOCRM, advowareEnvFor } from '../../simulators/sandbox-credentials';
+import { CalendarSyncRequester } from '../../clients/temporal/calendar-sync-requests';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
 import { temporalAddress } from './services';
 
@@ -38,7 +39,9 @@ export async function startTestGateway(options: {
   overrides?: Partial<GatewayDeps>;
 }): Promise<TestGateway> {
   const connection = await Connection.connect({ address: temporalAddress() });
-  const requester = new SyncRequester(new Client({ connection }), options.taskQueue ?? 'gateway-test-no-worker');
+  const client = new Client({ connection });
+  const taskQueue = options.taskQueue ?? 'gateway-test-no-worker';
+  const requester = new SyncRequester(client, taskQueue);
   const app = createApp({
     apiKeys: [TEST_API_KEY],
     bodyLimit: '100kb',
@@ -48,6 +51,7 @@ export async function startTestGateway(options: {
     logger: pino({ level: 'silent' }),
     metrics: createGatewayMetrics(),
     requester,
+    calendarRequester: new CalendarSyncRequester(client, taskQueue),
     espocrmWebhook: { id: SANDBOX_ESPOCRM.webhookId, secret: SANDBOX_ESPOCRM.webhookSecret },
     ...options.overrides,
   });

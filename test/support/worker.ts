@@ -3,9 +3,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
-import { parseEnv, partySyncEnv, type PartySyncConfig } from '../../config/env';
+import { createGoogleCalendarApi } from '../../clients/google/calendar-api';
+import { CalendarStateStore } from '../../clients/redis/calendar-state';
+import { calendarSyncEnv, googleEnv, parseEnv, partySyncEnv, type CalendarSyncConfig, type PartySyncConfig } from '../../config/env';
 import { createHubWorker } from '../../workers/worker';
-import { temporalAddress } from './services';
+import { temporalAddress, testRedis } from './services';
 
 let runtimeInstalled = false;
 
@@ -36,7 +38,14 @@ export function testPartySyncConfig(overrides: Record<string, string> = {}): Par
   });
 }
 
-export type TestWorkerDeps = Omit<ActivityDeps, 'requester' | 'partySync' | 'adminUserId'> & Partial<Pick<ActivityDeps, 'partySync' | 'adminUserId'>>;
+/** Calendar sync settings for tests: short call time-outs; everything else as in production. */
+export function testCalendarSyncConfig(overrides: Record<string, string> = {}): CalendarSyncConfig {
+  return parseEnv(calendarSyncEnv, { CALENDAR_SYNC_CALL_TIMEOUT_SECONDS: '5', ...overrides });
+}
+
+type Defaulted = 'requester' | 'partySync' | 'adminUserId' | 'google' | 'calendarState' | 'calendarSync';
+/** Party tests give EspoCRM and Advoware only; Google then points at a closed port and is never reached. */
+export type TestWorkerDeps = Omit<ActivityDeps, Defaulted> & Partial<Pick<ActivityDeps, Exclude<Defaulted, 'requester'>>>;
 
 /** The hub's worker on a task queue of the test's own, against the run's real Temporal server. */
 export async function createTestWorker(deps: TestWorkerDeps): Promise<TestWorker> {
@@ -45,6 +54,8 @@ export async function createTestWorker(deps: TestWorkerDeps): Promise<TestWorker
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
+  const redis = testRedis();
+  const calendarSync = deps.calendarSync ?? testCalendarSyncConfig();
   const worker = await createHubWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -52,6 +63,9 @@ export async function createTestWorker(deps: TestWorkerDeps): Promise<TestWorker
     activities: createActivities({
       adminUserId: 'test-admin',
       partySync: testPartySyncConfig(),
+      calendarSync,
+      calendarState: new CalendarStateStore(redis),
+      google: createGoogleCalendarApi({ ...parseEnv(googleEnv, { GOOGLE_CALENDAR_BASE_URL: 'http://127.0.0.1:9' }), ...calendarSync }, redis),
       ...deps,
       requester: new SyncRequester(client, taskQueue),
     }),
@@ -71,6 +85,7 @@ export async function createTestWorker(deps: TestWorkerDeps): Promise<TestWorker
       await running;
       await connection.close();
       await nativeConnection.close();
+      redis.disconnect();
     },
   };
 }

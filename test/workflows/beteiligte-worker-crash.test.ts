@@ -67,6 +67,8 @@ describe('party sync survives a worker crash between the Advoware write and the 
       PARTY_SYNC_BACKOFF_SECONDS: '1,1,1,1,1',
       PARTY_SYNC_CALL_TIMEOUT_SECONDS: '5',
       PARTY_SYNC_SWEEP_INTERVAL_SECONDS: '3600',
+      // Party sync only: Google is configured (the worker requires it) but never called.
+      GOOGLE_CALENDAR_BASE_URL: 'http://127.0.0.1:9',
     };
   }
 

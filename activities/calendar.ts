@@ -1,0 +1,128 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { AdvowareClient } from '../clients/advoware/client';
+import { SyncTokenExpired, type GoogleCalendarApi } from '../clients/google/calendar-api';
+import type { CalendarStateStore, CalendarSyncState } from '../clients/redis/calendar-state';
+import type { CalendarSyncConfig } from '../config/env';
+import { addDays, berlinToday } from '../domain/calendar/berlin';
+import type { DateWindow } from '../domain/calendar/span';
+import type { HubEvent, Termin, TerminWrite } from '../domain/calendar/types';
+
+export interface CalendarActivityDeps {
+  advoware: AdvowareClient;
+  google: GoogleCalendarApi;
+  calendarState: CalendarStateStore;
+  calendarSync: CalendarSyncConfig;
+}
+
+export interface CalendarSettings {
+  /** Default of `full_content` when a run is not told otherwise. */
+  fullContent: boolean;
+  /** Today's window in Berlin dates; read per run, so it moves with the calendar. */
+  window: DateWindow;
+  fullResyncMs: number;
+  concurrency: number;
+  writeConcurrency: number;
+  callTimeoutMs: number;
+}
+
+export type GoogleEventList = { expired: false; events: HubEvent[]; nextSyncToken: string; pages: number } | { expired: true };
+
+export interface EnsuredCalendar {
+  calendarId: string;
+  created: boolean;
+  /** Google calls it took. */
+  calls: number;
+}
+
+/**
+ * One activity per external call of the calendar sync (SPEC §6). Google calls pass the shared rate limit inside
+ * GoogleCalendarApi; failures are the classified `Advoware<Kind>` / `Google<Kind>` ApplicationFailures, so the
+ * retry policy next to each call in the workflow decides what is tried again.
+ */
+export function createCalendarActivities(deps: CalendarActivityDeps) {
+  const { advoware, google, calendarState, calendarSync: config } = deps;
+  return {
+    async calendarSettings(): Promise<CalendarSettings> {
+      const today = berlinToday(new Date());
+      return {
+        fullContent: config.CALENDAR_SYNC_FULL_CONTENT,
+        window: { from: addDays(today, -config.CALENDAR_SYNC_DAYS_BACK), to: addDays(today, config.CALENDAR_SYNC_DAYS_AHEAD) },
+        fullResyncMs: config.CALENDAR_SYNC_FULL_RESYNC_SECONDS * 1000,
+        concurrency: config.CALENDAR_SYNC_CONCURRENCY,
+        writeConcurrency: config.CALENDAR_SYNC_WRITE_CONCURRENCY,
+        callTimeoutMs: config.CALENDAR_SYNC_CALL_TIMEOUT_SECONDS * 1000,
+      };
+    },
+
+    /** Active employees, the longest unsynced first, so a slow or failing run never starves the same people. */
+    async calendarEmployeesOldestFirst(): Promise<string[]> {
+      const active = (await advoware.listMitarbeiter()).filter((m) => m.aktiv).map((m) => m.kuerzel);
+      const syncedAt = await calendarState.syncedAt(active);
+      return active.sort((a, b) => (syncedAt.get(a) ?? 0) - (syncedAt.get(b) ?? 0) || a.localeCompare(b));
+    },
+
+    async calendarLoadState(kuerzel: string): Promise<CalendarSyncState | null> {
+      return calendarState.load(kuerzel);
+    },
+
+    async calendarSaveState(kuerzel: string, state: CalendarSyncState): Promise<void> {
+      await calendarState.save(kuerzel, state);
+    },
+
+    /** The employee's hub calendar: found by name and marker, or created. */
+    async googleEnsureCalendar(kuerzel: string): Promise<EnsuredCalendar> {
+      const existing = (await google.listHubCalendars()).filter((c) => c.kuerzel === kuerzel);
+      // Two calendars for one employee would split their appointments; the oldest id is kept deterministically.
+      const found = existing.map((c) => c.id).sort()[0];
+      if (found !== undefined) return { calendarId: found, created: false, calls: 1 };
+      const created = await google.insertCalendar(kuerzel);
+      return { calendarId: created.id, created: true, calls: 2 };
+    },
+
+    async googleListEvents(calendarId: string, syncToken: string | null): Promise<GoogleEventList> {
+      try {
+        const list = await google.listEvents(calendarId, syncToken ?? undefined);
+        return { expired: false, ...list };
+      } catch (err) {
+        if (err instanceof SyncTokenExpired) return { expired: true };
+        throw err;
+      }
+    },
+
+    async googleInsertEvent(calendarId: string, eventId: string, event: HubEvent): Promise<HubEvent> {
+      return google.insertEvent(calendarId, eventId, event);
+    },
+
+    async googlePatchEvent(calendarId: string, eventId: string, patch: HubEvent): Promise<HubEvent> {
+      return google.patchEvent(calendarId, eventId, patch);
+    },
+
+    async googleDeleteEvent(calendarId: string, eventId: string): Promise<void> {
+      await google.deleteEvent(calendarId, eventId);
+    },
+
+    async advowareListTermine(kuerzel: string, window: DateWindow): Promise<Termin[]> {
+      return advoware.listTermine(kuerzel, window);
+    },
+
+    async advowareCreateTermin(termin: TerminWrite): Promise<Termin> {
+      return advoware.createTermin(termin);
+    },
+
+    async advowareUpdateTermin(frNr: number, termin: TerminWrite): Promise<Termin> {
+      return advoware.updateTermin(frNr, termin);
+    },
+
+    /** A Termin already gone counts as deleted: the retry of a delete whose answer was lost must not fail. */
+    async advowareDeleteTermin(frNr: number): Promise<void> {
+      try {
+        await advoware.deleteTermin(frNr);
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.type === 'AdvowareNotFound') return;
+        throw err;
+      }
+    },
+  };
+}
+
+export type CalendarActivities = ReturnType<typeof createCalendarActivities>;
