@@ -108,9 +108,16 @@ function envelopeOf(data: unknown): GoogleEnvelope | undefined {
   return typeof data === 'object' && data !== null ? (data as GoogleEnvelope) : undefined;
 }
 
-/** gaxios 7 hands out fetch `Headers`; older versions a plain object. */
+/**
+ * gaxios hands out a fetch-style `Headers` (in Node node-fetch's own class, so not `instanceof` the global one)
+ * or, in older versions, a plain object.
+ */
 function headerOf(headers: unknown, name: string): string | null {
-  if (headers instanceof Headers) return headers.get(name);
+  const getter = (headers as { get?: unknown } | null)?.get;
+  if (typeof getter === 'function') {
+    const value: unknown = getter.call(headers, name);
+    return typeof value === 'string' ? value : null;
+  }
   if (typeof headers === 'object' && headers !== null) {
     const value = (headers as Record<string, unknown>)[name];
     return typeof value === 'string' ? value : null;
