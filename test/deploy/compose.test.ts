@@ -198,7 +198,10 @@ describe('docker-compose.yml', () => {
     const declared = Object.keys(dict(compose.volumes ?? {}, 'volumes'));
     for (const name of Object.keys(services)) {
       for (const { source } of mountsOf(name)) {
-        if (isBindMount(source)) assert.ok(existsSync(join(deployDir, source)), `${name}: ${source} does not exist`);
+        if (source.startsWith('./secrets/')) {
+          // Secrets are the operator's to place; they must never be committed.
+          assert.match(readFileSync(join(root, '.gitignore'), 'utf8'), /^temporal-docker\/secrets\/$/m, 'secrets/ must be git-ignored');
+        } else if (isBindMount(source)) assert.ok(existsSync(join(deployDir, source)), `${name}: ${source} does not exist`);
         else assert.ok(declared.includes(source), `${name}: volume ${source} is not declared`);
       }
     }
