@@ -3,8 +3,8 @@ import type { AdvowareClient } from '../clients/advoware/client';
 import { SyncTokenExpired, type GoogleCalendarApi } from '../clients/google/calendar-api';
 import type { CalendarStateStore, CalendarSyncState } from '../clients/redis/calendar-state';
 import type { CalendarSyncConfig } from '../config/env';
-import { addDays, berlinToday } from '../domain/calendar/berlin';
-import type { DateWindow } from '../domain/calendar/span';
+import { berlinToday } from '../domain/calendar/berlin';
+import { syncWindow, type DateWindow } from '../domain/calendar/span';
 import type { HubEvent, Termin, TerminWrite } from '../domain/calendar/types';
 
 export interface CalendarActivityDeps {
@@ -46,7 +46,7 @@ export function createCalendarActivities(deps: CalendarActivityDeps) {
       const today = berlinToday(new Date());
       return {
         fullContent: config.CALENDAR_SYNC_FULL_CONTENT,
-        window: { from: addDays(today, -config.CALENDAR_SYNC_DAYS_BACK), to: addDays(today, config.CALENDAR_SYNC_DAYS_AHEAD) },
+        window: syncWindow(today, config.CALENDAR_SYNC_DAYS_BACK, config.CALENDAR_SYNC_DAYS_AHEAD),
         fullResyncMs: config.CALENDAR_SYNC_FULL_RESYNC_SECONDS * 1000,
         concurrency: config.CALENDAR_SYNC_CONCURRENCY,
         writeConcurrency: config.CALENDAR_SYNC_WRITE_CONCURRENCY,

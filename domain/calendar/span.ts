@@ -3,6 +3,7 @@
  * not mistaken for a deleted one (the list is `GET …/Termine?kuerzel=&from=&to=`, SPEC §3.2).
  */
 import { datePart } from './advoware-dates';
+import { addDays } from './berlin';
 import type { TerminWrite } from './types';
 
 /** Inclusive `YYYY-MM-DD` bounds. */
@@ -28,4 +29,9 @@ export function terminSpan(t: TerminWrite): DaySpan {
 export function overlapsWindow(span: DaySpan, window: DateWindow | undefined): boolean {
   if (window === undefined) return true;
   return span.first <= window.to && (span.last === null || span.last >= window.from);
+}
+
+/** The days a sync (and the audit) looks at: `today` in Berlin, `daysBack` before to `daysAhead` after. */
+export function syncWindow(today: string, daysBack: number, daysAhead: number): DateWindow {
+  return { from: addDays(today, -daysBack), to: addDays(today, daysAhead) };
 }

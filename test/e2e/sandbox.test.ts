@@ -122,6 +122,25 @@ describe('npm start (sandbox mode), end to end', () => {
     assert.equal((await advowareParty(betNr))?.name, 'Ohne Webhook GmbH');
   });
 
+  it('POST /advoware/calendar/sync {"kuerzel":"ALL"} syncs every calendar, and calendar:audit finds no differences', async () => {
+    const res = await gateway('/advoware/calendar/sync', { method: 'POST', body: JSON.stringify({ kuerzel: 'ALL' }) });
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), { workflowIds: ['calendar-sync-all'] });
+    const cli = process.env.TEMPORAL_CLI ?? 'temporal';
+    const { stdout } = await run(cli, ['workflow', 'result', '--workflow-id', 'calendar-sync-all', '--address', sandbox.temporal.address, '--output', 'json']);
+    assert.match(stdout, /"synced":\s*3/, `three active employees synced: ${stdout}`);
+
+    // The audit reads the sandbox's addresses from sandbox.json, as it does after a newcomer's `npm start`.
+    const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX_STATE_DIR: stateDir };
+    delete env.REDIS_URL;
+    for (const kuerzel of ['ABC', 'DEF', 'GHI']) {
+      const audit = await run('npm', ['run', '--silent', 'calendar:audit', '--', '--kuerzel', kuerzel, '--json'], { env });
+      const report = JSON.parse(audit.stdout) as { inSync: boolean; differences: unknown[] };
+      assert.equal(report.inSync, true, `${kuerzel}: ${audit.stdout}`);
+      assert.deepEqual(report.differences, []);
+    }
+  });
+
   it('Ctrl-C stops every process it started', async () => {
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number | null];
