@@ -123,7 +123,8 @@ export function planCalendarSync(input: CalendarSyncInput): CalendarPlan {
       if (gone.origin === 'google' && gone.rowId === termin.rowId) {
         actions.push({ kind: 'deleteTermin', frNr, eventId: gone.eventId });
       } else {
-        const event = terminToEvent(termin, { fullContent: input.fullContent });
+        // The appointment keeps its origin: deleting the new event in Google later must mean what it meant before.
+        const event = terminToEvent(termin, { fullContent: input.fullContent, origin: gone.origin });
         actions.push({ kind: 'recreateEvent', previousEventId: gone.eventId, frNr, termin, event });
       }
       continue;
