@@ -30,3 +30,19 @@ export function printTable(title: string, rows: readonly BenchRow[]): void {
     console.log(`  ${r.figure.padEnd(width)}  ${String(r.value).padStart(10)}  ${r.unit.padEnd(6)}  ${r.target ?? ''}`);
   }
 }
+
+/**
+ * The most timestamps (epoch ms) that fall into one half-open window [t, t + windowMs), over every t. A window
+ * starting at one of the timestamps is always among the fullest, so only those are tried.
+ */
+export function maxInWindow(timestamps: readonly number[], windowMs: number): number {
+  const sorted = [...timestamps].sort((a, b) => a - b);
+  let max = 0;
+  let end = 0;
+  for (let start = 0; start < sorted.length; start++) {
+    const limit = (sorted[start] as number) + windowMs;
+    while (end < sorted.length && (sorted[end] as number) < limit) end++;
+    max = Math.max(max, end - start);
+  }
+  return max;
+}

@@ -10,6 +10,7 @@ export interface RateLimiter {
 
 export interface TokenBucketOptions {
   key: string;
+  /** The most calls any 60 s may see, burst included. */
   ratePerMinute: number;
   burst: number;
 }
@@ -58,11 +59,13 @@ export class RedisTokenBucket implements RateLimiter {
     if (!(Number.isFinite(options.ratePerMinute) && options.ratePerMinute > 0)) {
       throw new Error(`token bucket needs a positive, finite rate per minute, got ${options.ratePerMinute}`);
     }
-    if (!(Number.isFinite(options.burst) && options.burst >= 1)) {
-      throw new Error(`token bucket needs a finite burst of at least 1, got ${options.burst}`);
+    if (!(Number.isFinite(options.burst) && options.burst >= 1 && options.burst < options.ratePerMinute)) {
+      throw new Error(`token bucket needs a finite burst of at least 1 and below the rate per minute, got ${options.burst}`);
     }
     if (options.key === '') throw new Error('token bucket needs a key');
-    this.ratePerUs = options.ratePerMinute / 60_000_000;
+    // The quota is "at most N in any minute": a full bucket plus one minute of refill must stay within N,
+    // so the refill is N minus the burst (600/min, burst 7 → 593 per minute plus the 7 saved up).
+    this.ratePerUs = (options.ratePerMinute - options.burst) / 60_000_000;
   }
 
   async acquire(): Promise<void> {

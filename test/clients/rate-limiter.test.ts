@@ -148,11 +148,13 @@ describe('RedisTokenBucket', () => {
       { burst: Number.NaN },
       { burst: Number.POSITIVE_INFINITY },
       { key: '' },
+      // The burst counts within the minute's budget, so it must leave room for a refill.
+      { ratePerMinute: 5, burst: 5 },
     ];
     for (const change of invalid) {
       assert.throws(() => new RedisTokenBucket(redisA, { ...valid, ...change }), /token bucket/, JSON.stringify(change));
     }
     assert.doesNotThrow(() => new RedisTokenBucket(redisA, valid));
-    assert.doesNotThrow(() => new RedisTokenBucket(redisA, { ...valid, ratePerMinute: 0.5, burst: 1 }));
+    assert.doesNotThrow(() => new RedisTokenBucket(redisA, { ...valid, ratePerMinute: 1.5, burst: 1 }));
   });
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,31 +11,10 @@ import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor, espocrmEnvFor } from '../../simulators/sandbox-credentials';
 import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../../workflows/beteiligte/definitions';
 import { freePort, redisUrl, temporalAddress } from '../support/services';
+import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const ENTITY = 'CBeteiligte';
 const ADVOWARE_PUT = /^PUT .*Beteiligte/;
-
-/**
- * The production worker (`workers/main.ts`) in a child process, so the test can kill it
- * the hard way (SIGKILL: no shutdown hooks, no graceful drain) as a crash or OOM would.
- */
-async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker running')) resolve();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${output}`)));
-  });
-  await ready;
-  return child;
-}
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000, intervalMs = 5): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -53,7 +31,7 @@ describe('party sync survives a worker crash between the Advoware write and the 
   let connection: Connection;
   let requester: SyncRequester;
   let client: Client;
-  const workers: ChildProcess[] = [];
+  const workers: WorkerProcess[] = [];
 
   async function workerEnv(): Promise<Record<string, string>> {
     return {
@@ -79,7 +57,7 @@ describe('party sync survives a worker crash between the Advoware write and the 
     requester = new SyncRequester(client, taskQueue);
   });
   after(async () => {
-    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    for (const { child } of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await connection.close();
     await Promise.all([advoware.stop(), espocrm.stop()]);
   });
@@ -105,8 +83,8 @@ describe('party sync survives a worker crash between the Advoware write and the 
     const outage = espocrm.faults.add({ method: 'PUT', path: espoPut, status: 503 });
     await requester.requestBeteiligteSync(id, 'update');
     await waitFor('the Advoware PUT and a failed EspoCRM PUT', () => advoware.calls.count(ADVOWARE_PUT) === 1 && espocrm.calls.count(/^PUT /) >= 1);
-    first.kill('SIGKILL');
-    await once(first, 'exit');
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
     assert.equal(advoware.getBeteiligte(betNr).name, 'Musterfrau', 'Advoware was written before the crash');
     assert.notEqual(entity(id).syncStatus, 'clean', 'EspoCRM was not written before the crash');
 
@@ -125,7 +103,6 @@ describe('party sync survives a worker crash between the Advoware write and the 
     assert.equal(after.lastName, 'Musterfrau');
     assert.equal(after.advowareRowId, advoware.getBeteiligte(betNr).rowId, 'the rowId of the PUT answer reached EspoCRM');
 
-    second.kill('SIGTERM');
-    await once(second, 'exit');
+    await stopWorkerProcess(second);
   });
 });
