@@ -1,26 +1,12 @@
-import type { Beteiligte, BeteiligteWrite } from '../clients/advoware/types';
+import type { Beteiligte, BeteiligteWrite } from '../contracts/advoware';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
-import { failureDetails } from '../clients/errors';
-import type { EspoBeteiligte } from '../domain/beteiligte/types';
+import type { LoadedBeteiligte, NotificationRequest } from '../contracts/beteiligte';
+import { isFailure } from '../contracts/failures';
+import type { EspoBeteiligte } from '../contracts/espocrm';
 import { stammdatenHash } from '../domain/beteiligte/hash';
 
 const ENTITY = 'CBeteiligte';
-
-export interface LoadedBeteiligte {
-  entity: EspoBeteiligte;
-  /** Content hash of the entity's sync-relevant values now, compared with its stored `stammdatenHash`. */
-  currentHash: string;
-}
-
-export interface NotificationRequest {
-  /** The party's assigned user; the configured admin when absent. */
-  userId?: string | null;
-  message: string;
-  relatedId: string;
-}
-
-const isNotFound = (err: unknown) => failureDetails(err)?.kind === 'NotFound';
 
 /**
  * Party sync activities: one external call each, idempotent where the API allows.
@@ -33,7 +19,7 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
         const entity: EspoBeteiligte = await deps.espocrm.get<EspoBeteiligte & EspoEntity>(ENTITY, id);
         return { entity, currentHash: stammdatenHash(entity) };
       } catch (err) {
-        if (isNotFound(err)) return null;
+        if (isFailure(err, 'EspoCrm', 'NotFound')) return null;
         throw err;
       }
     },
@@ -56,7 +42,7 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
       try {
         return await deps.advoware.getBeteiligte(betNr);
       } catch (err) {
-        if (isNotFound(err)) return null;
+        if (isFailure(err, 'Advoware', 'NotFound')) return null;
         throw err;
       }
     },

@@ -1,9 +1,11 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { AdvowareClient } from '../clients/advoware/client';
 import { SyncTokenExpired, type GoogleCalendarApi } from '../clients/google/calendar-api';
-import type { CalendarStateStore, CalendarSyncState } from '../clients/redis/calendar-state';
+import type { CalendarStateStore } from '../clients/redis/calendar-state';
+import { isFailure } from '../contracts/failures';
+import type { CalendarSettings, CalendarSyncState, EnsuredCalendar, GoogleEventList } from '../contracts/calendar';
 import type { CalendarSyncConfig } from '../config/env';
 import { berlinToday } from '../domain/calendar/berlin';
+import { activeKuerzels } from '../domain/calendar/employees';
 import { syncWindow, type DateWindow } from '../domain/calendar/span';
 import type { HubEvent, Termin, TerminWrite } from '../domain/calendar/types';
 
@@ -12,26 +14,6 @@ export interface CalendarActivityDeps {
   google: GoogleCalendarApi;
   calendarState: CalendarStateStore;
   calendarSync: CalendarSyncConfig;
-}
-
-export interface CalendarSettings {
-  /** Default of `full_content` when a run is not told otherwise. */
-  fullContent: boolean;
-  /** Today's window in Berlin dates; read per run, so it moves with the calendar. */
-  window: DateWindow;
-  fullResyncMs: number;
-  concurrency: number;
-  writeConcurrency: number;
-  callTimeoutMs: number;
-}
-
-export type GoogleEventList = { expired: false; events: HubEvent[]; nextSyncToken: string; pages: number } | { expired: true };
-
-export interface EnsuredCalendar {
-  calendarId: string;
-  created: boolean;
-  /** Google calls it took. */
-  calls: number;
 }
 
 /**
@@ -56,7 +38,7 @@ export function createCalendarActivities(deps: CalendarActivityDeps) {
 
     /** Active employees, the longest unsynced first, so a slow or failing run never starves the same people. */
     async calendarEmployeesOldestFirst(): Promise<string[]> {
-      const active = (await advoware.listMitarbeiter()).filter((m) => m.aktiv).map((m) => m.kuerzel);
+      const active = activeKuerzels(await advoware.listMitarbeiter());
       const syncedAt = await calendarState.syncedAt(active);
       return active.sort((a, b) => (syncedAt.get(a) ?? 0) - (syncedAt.get(b) ?? 0) || a.localeCompare(b));
     },
@@ -118,7 +100,7 @@ export function createCalendarActivities(deps: CalendarActivityDeps) {
       try {
         await advoware.deleteTermin(frNr);
       } catch (err) {
-        if (err instanceof ApplicationFailure && err.type === 'AdvowareNotFound') return;
+        if (isFailure(err, 'Advoware', 'NotFound')) return;
         throw err;
       }
     },

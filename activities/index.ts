@@ -3,8 +3,7 @@ import type { EspoCrmClient } from '../clients/espocrm/client';
 import type { GoogleCalendarApi } from '../clients/google/calendar-api';
 import type { CalendarStateStore } from '../clients/redis/calendar-state';
 import type { SyncRequester } from '../clients/temporal/sync-requests';
-import type { CalendarSyncConfig, PartySyncConfig } from '../config/env';
-import { createAdvowareActivities } from './advoware';
+import type { CalendarSyncConfig, BeteiligteSyncConfig } from '../config/env';
 import { createCalendarActivities } from './calendar';
 import { createBeteiligteActivities } from './beteiligte';
 import { createSettingsActivities } from './settings';
@@ -17,7 +16,7 @@ export interface ActivityDeps {
   requester: SyncRequester;
   /** Receives notifications for parties without an assigned user. */
   adminUserId: string;
-  partySync: PartySyncConfig;
+  beteiligteSync: BeteiligteSyncConfig;
   google: GoogleCalendarApi;
   calendarState: CalendarStateStore;
   calendarSync: CalendarSyncConfig;
@@ -26,10 +25,9 @@ export interface ActivityDeps {
 /** Every activity the hub's worker registers, bound to its clients. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createAdvowareActivities(deps.advoware),
     ...createBeteiligteActivities(deps),
-    ...createSweepActivities({ ...deps, staleSeconds: deps.partySync.PARTY_SYNC_STALE_SECONDS }),
-    ...createSettingsActivities(deps.partySync),
+    ...createSweepActivities({ ...deps, staleSeconds: deps.beteiligteSync.BETEILIGTE_SYNC_STALE_SECONDS }),
+    ...createSettingsActivities(deps.beteiligteSync),
     ...createCalendarActivities(deps),
   };
 }

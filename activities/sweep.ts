@@ -1,13 +1,7 @@
 import type { EspoCrmClient } from '../clients/espocrm/client';
 import type { SyncRequester } from '../clients/temporal/sync-requests';
 import { sweepWhere } from '../domain/beteiligte/sweep';
-import type { SyncReason } from '../workflows/beteiligte/definitions';
-
-export interface SweepPage {
-  ids: string[];
-  /** Absent on the last page. */
-  nextAfterId?: string;
-}
+import type { SweepPage, SyncReason } from '../contracts/beteiligte';
 
 /** The fallback schedule's activities (SPEC §5.1): find parties that need a sync, ask for their syncs. */
 export function createSweepActivities(deps: { espocrm: EspoCrmClient; requester: SyncRequester; staleSeconds: number }) {

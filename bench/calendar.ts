@@ -3,20 +3,18 @@ import { Client, Connection } from '@temporalio/client';
 import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
-import { createActivities } from '../activities';
 import { createAdvowareClient } from '../clients/advoware/client';
-import { EspoCrmClient } from '../clients/espocrm/client';
-import { GOOGLE_RATE_LIMIT_KEY, createGoogleCalendarApi } from '../clients/google/calendar-api';
+import { GOOGLE_RATE_LIMIT_KEY } from '../clients/google/calendar-api';
 import { CalendarStateStore } from '../clients/redis/calendar-state';
-import { SyncRequester } from '../clients/temporal/sync-requests';
-import { advowareEnv, calendarSyncEnv, googleEnv, parseEnv, partySyncEnv } from '../config/env';
+import { activityConfigSchema, advowareEnv, parseEnv } from '../config/env';
 import { readTags } from '../domain/calendar/tags';
 import type { HubEvent } from '../domain/calendar/types';
 import { AdvowareSimulator } from '../simulators/advoware/simulator';
 import type { NewTermin } from '../simulators/advoware/termin-store';
 import { GoogleCalendarSimulator } from '../simulators/google/simulator';
-import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE, advowareEnvFor, googleEnvFor } from '../simulators/sandbox-credentials';
-import { CALENDAR_SYNC_ALL_WORKFLOW_ID, type CalendarSyncAllResult } from '../workflows/calendar/definitions';
+import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_GOOGLE, advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../simulators/sandbox-credentials';
+import { CALENDAR_SYNC_ALL_WORKFLOW_ID, type CalendarSyncAllResult } from '../contracts/calendar';
+import { composeActivities } from '../workers/activities';
 import { createHubWorker } from '../workers/worker';
 import { maxInWindow, round, type BenchRow } from './stats';
 
@@ -81,24 +79,18 @@ export async function benchCalendar(employees = 10, perEmployee = 200): Promise<
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const calendarSync = parseEnv(calendarSyncEnv, {});
-  const googleConfig = parseEnv(googleEnv, googleEnvFor(googleUrl));
+  const config = parseEnv(activityConfigSchema, { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor('http://127.0.0.1:9'), ...googleEnvFor(googleUrl) });
   const worker = await createHubWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     maxConcurrentActivityTaskExecutions: 50,
-    activities: createActivities({
-      advoware: createAdvowareClient(parseEnv(advowareEnv, advowareEnvFor(advowareUrl)), redis, `bench:${randomUUID()}`),
-      // The calendar benchmark never reaches EspoCRM: a closed port stands in for it.
-      espocrm: new EspoCrmClient({ baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 1_000 }),
-      requester: new SyncRequester(client, taskQueue),
-      adminUserId: 'bench-admin',
-      partySync: parseEnv(partySyncEnv, {}),
-      google: createGoogleCalendarApi({ ...googleConfig, ...calendarSync }, redis),
-      calendarState: new CalendarStateStore(redis),
-      calendarSync,
-    }),
+    // Production settings; the calendar benchmark never reaches EspoCRM: a closed port stands in for it.
+    activities: composeActivities(
+      config,
+      { redis, client, taskQueue },
+      { advoware: createAdvowareClient(parseEnv(advowareEnv, advowareEnvFor(advowareUrl)), redis, `bench:${randomUUID()}`) },
+    ),
   });
   const running = worker.run();
 
@@ -134,7 +126,7 @@ export async function benchCalendar(employees = 10, perEmployee = 200): Promise<
   const initialSeen = seen();
   const initialReported = reported(initial.result);
   for (const kuerzel of kuerzels) {
-    const calendar = google.listCalendars().find((c) => c.summary === `${calendarSync.CALENDAR_SYNC_CALENDAR_PREFIX}${kuerzel}`);
+    const calendar = google.listCalendars().find((c) => c.summary === `${config.CALENDAR_SYNC_CALENDAR_PREFIX}${kuerzel}`);
     const tagged = calendar ? (google.listEvents(calendar.id) as HubEvent[]).filter((e) => readTags(e) !== undefined).length : 0;
     if (tagged !== perEmployee) throw new Error(`calendar bench: ${kuerzel} has ${tagged} tagged events, expected ${perEmployee}`);
   }
@@ -169,7 +161,7 @@ export async function benchCalendar(employees = 10, perEmployee = 200): Promise<
     initialMaxGoogleCallsPer60s: maxInWindow(at, 60_000),
     initialMaxGoogleCallsPer1s: maxInWindow(at, 1_000),
     /** Past the first burst: what the bucket's rate alone let through. */
-    initialGoogleCallsPerMinute: round(((at.length - googleConfig.GOOGLE_CALENDAR_BURST) / spanMs) * 60_000, 0),
+    initialGoogleCallsPerMinute: round(((at.length - config.GOOGLE_CALENDAR_BURST) / spanMs) * 60_000, 0),
     steadySeconds: round(steady.seconds, 2),
     steadyGoogleCalls: steadySeen.google.length,
     steadyAdvowareCalls: steadySeen.advoware,

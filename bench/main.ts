@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchCalendar } from './calendar';
-import { benchParty } from './party';
+import { benchBeteiligte } from './beteiligte';
 import { benchProxy } from './proxy';
 import { printTable, type BenchRow } from './stats';
 
@@ -12,7 +12,7 @@ interface BenchPart {
 
 const PARTS: readonly BenchPart[] = [
   { name: 'proxy', title: 'Advoware proxy (gateway vs. direct client call)', run: () => benchProxy() },
-  { name: 'party', title: 'Party sync (EspoCRM ⇄ Advoware Stammdaten)', run: () => benchParty() },
+  { name: 'beteiligte', title: 'Beteiligte sync (EspoCRM ⇄ Advoware Stammdaten)', run: () => benchBeteiligte() },
   { name: 'calendar', title: 'Calendar sync (Advoware Termine ⇄ Google Calendar, 600/min burst 7)', run: () => benchCalendar() },
 ];
 

@@ -1,22 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-
-/** External systems the hub calls; part of every failure's type so operators see at once who failed. */
-export type ExternalSystem = 'Advoware' | 'EspoCrm' | 'Google' | 'ThreeCx';
-
-/** What went wrong, independent of the system. The failure type is `${system}${kind}`, e.g. `AdvowareNotFound`. */
-export type FailureKind =
-  | 'BadRequest'
-  | 'Unauthorized'
-  /** Rejected login (wrong credentials or key); unlike an expired token, a retry cannot fix it. */
-  | 'AuthenticationFailed'
-  | 'Forbidden'
-  | 'NotFound'
-  | 'Conflict'
-  | 'ClientError'
-  | 'RateLimited'
-  | 'ServerError'
-  | 'Timeout'
-  | 'Unavailable';
+import { failureType, type ExternalSystem, type FailureKind } from '../contracts/failures';
 
 /** Kinds that a retry cannot fix: the request itself is wrong or the target is gone. */
 const NON_RETRYABLE: ReadonlySet<FailureKind> = new Set([
@@ -35,6 +18,8 @@ export interface ExternalFailureDetails {
   method: string;
   /** Path relative to the system's base URL; never carries credentials. */
   path: string;
+  /** Set when the call failed while getting an access token, not in the call itself. */
+  phase?: 'token';
 }
 
 export function kindForStatus(status: number): FailureKind {
@@ -51,10 +36,6 @@ export function kindForStatus(status: number): FailureKind {
 
 export function isRetryable(kind: FailureKind): boolean {
   return !NON_RETRYABLE.has(kind);
-}
-
-export function failureType(system: ExternalSystem, kind: FailureKind): string {
-  return `${system}${kind}`;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { externalFailure, kindForStatus, parseRetryAfter, type ExternalSystem } from './errors';
+import type { ExternalSystem } from '../contracts/failures';
+import { externalFailure, kindForStatus, parseRetryAfter, type ExternalFailureDetails } from './errors';
 
 export interface HttpRequest {
   method: string;
@@ -9,6 +10,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: unknown;
   timeoutMs: number;
+  /** Marks failures of a token request, so callers can tell "could not log in" from "the call failed". */
+  phase?: ExternalFailureDetails['phase'];
 }
 
 export interface HttpResponse {
@@ -41,7 +44,7 @@ export async function sendHttp(system: ExternalSystem, req: HttpRequest): Promis
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     const kind = timedOut ? 'Timeout' : 'Unavailable';
     const message = timedOut ? `no answer within ${req.timeoutMs} ms` : `unreachable (${describeNetworkError(err)})`;
-    throw externalFailure({ system, kind, method: req.method, path: req.displayPath }, message, {
+    throw externalFailure({ system, kind, method: req.method, path: req.displayPath, phase: req.phase }, message, {
       cause: err instanceof Error ? err : undefined,
     });
   }
@@ -49,10 +52,10 @@ export async function sendHttp(system: ExternalSystem, req: HttpRequest): Promis
 }
 
 /** Throws the classified failure for a non-2xx answer. */
-export function failForStatus(system: ExternalSystem, req: Pick<HttpRequest, 'method' | 'displayPath'>, res: HttpResponse): never {
+export function failForStatus(system: ExternalSystem, req: Pick<HttpRequest, 'method' | 'displayPath' | 'phase'>, res: HttpResponse): never {
   const kind = kindForStatus(res.status);
   throw externalFailure(
-    { system, kind, status: res.status, method: req.method, path: req.displayPath },
+    { system, kind, status: res.status, method: req.method, path: req.displayPath, phase: req.phase },
     `HTTP ${res.status} ${summarize(res.body)}`.trim(),
     { retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) },
   );

@@ -61,16 +61,16 @@ const secondsList = z
   });
 
 /** Party sync timing (SPEC §5.1, §5.6); every duration is configurable so tests run in seconds. */
-export const partySyncEnv = z.object({
+export const beteiligteSyncEnv = z.object({
   /** Pause after the 1st, 2nd, … failed attempt; the last value repeats. */
-  PARTY_SYNC_BACKOFF_SECONDS: secondsList.default([60, 300, 900, 3600, 14_400]),
-  PARTY_SYNC_MAX_ATTEMPTS: positiveInt.default(5),
-  PARTY_SYNC_AUTO_RESET_SECONDS: positiveInt.default(24 * 3600),
+  BETEILIGTE_SYNC_BACKOFF_SECONDS: secondsList.default([60, 300, 900, 3600, 14_400]),
+  BETEILIGTE_SYNC_MAX_ATTEMPTS: positiveInt.default(5),
+  BETEILIGTE_SYNC_AUTO_RESET_SECONDS: positiveInt.default(24 * 3600),
   /** A clean, linked party not synced for this long is checked again by the sweep. */
-  PARTY_SYNC_STALE_SECONDS: positiveInt.default(24 * 3600),
-  PARTY_SYNC_SWEEP_INTERVAL_SECONDS: positiveInt.default(15 * 60),
+  BETEILIGTE_SYNC_STALE_SECONDS: positiveInt.default(24 * 3600),
+  BETEILIGTE_SYNC_SWEEP_INTERVAL_SECONDS: positiveInt.default(15 * 60),
   /** Time-out of one EspoCRM or Advoware call inside a sync, retries not counted. */
-  PARTY_SYNC_CALL_TIMEOUT_SECONDS: positiveInt.default(60),
+  BETEILIGTE_SYNC_CALL_TIMEOUT_SECONDS: positiveInt.default(60),
 });
 
 const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -158,7 +158,7 @@ export type EspoCrmConfig = z.infer<typeof espocrmEnv>;
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 export type WorkerConfig = z.infer<typeof workerEnv>;
 export type SandboxConfig = z.infer<typeof sandboxEnv>;
-export type PartySyncConfig = z.infer<typeof partySyncEnv>;
+export type BeteiligteSyncConfig = z.infer<typeof beteiligteSyncEnv>;
 export type GoogleConfig = z.infer<typeof googleEnv>;
 export type CalendarSyncConfig = z.infer<typeof calendarSyncEnv>;
 
@@ -175,12 +175,21 @@ export const workerConfigSchema = temporalEnv
   .extend(advowareEnv.shape)
   .extend(espocrmEnv.shape)
   .extend(workerEnv.shape)
-  .extend(partySyncEnv.shape)
+  .extend(beteiligteSyncEnv.shape)
   .extend(calendarSyncEnv.shape)
   .extend(googleEnv.shape)
   .extend(loggingEnv.shape)
   .refine(googleAuthIsSet, googleAuthRequired);
 export type WorkerProcessConfig = z.infer<typeof workerConfigSchema>;
+
+/** What the worker's activities are built from (workers/activities.ts): every external system and both syncs. */
+export const activityConfigSchema = advowareEnv
+  .extend(espocrmEnv.shape)
+  .extend(googleEnv.shape)
+  .extend(beteiligteSyncEnv.shape)
+  .extend(calendarSyncEnv.shape)
+  .refine(googleAuthIsSet, googleAuthRequired);
+export type ActivityConfig = z.infer<typeof activityConfigSchema>;
 
 /** The calendar commands (audit, reset): Advoware and Google, no Temporal. */
 export const calendarToolConfigSchema = advowareEnv
@@ -199,7 +208,7 @@ export const allEnvSchemas = [
   gatewayEnv,
   loggingEnv,
   workerEnv,
-  partySyncEnv,
+  beteiligteSyncEnv,
   googleEnv,
   calendarSyncEnv,
   sandboxEnv,

@@ -8,6 +8,7 @@ import type { CalendarToolConfig } from '../config/env';
 import { auditCalendar, type AuditDifference, type AuditNote, type CalendarAudit } from '../domain/calendar/audit';
 import { syncWindow } from '../domain/calendar/span';
 import { berlinToday } from '../domain/calendar/berlin';
+import { activeKuerzels } from '../domain/calendar/employees';
 import type { DateWindow } from '../domain/calendar/span';
 import {
   calendarsByKuerzel,
@@ -82,7 +83,7 @@ async function main(): Promise<number> {
       fullContent: request.fullContent ?? config.CALENDAR_SYNC_FULL_CONTENT,
       window: syncWindow(berlinToday(new Date()), config.CALENDAR_SYNC_DAYS_BACK, config.CALENDAR_SYNC_DAYS_AHEAD),
     };
-    const kuerzels = request.kuerzel === 'all' ? await activeKuerzels(tool) : request.kuerzel;
+    const kuerzels = request.kuerzel === 'all' ? activeKuerzels(await tool.advoware.listMitarbeiter()) : request.kuerzel;
     const reports = await auditAll(tool, kuerzels, options);
     const output = request.json ? JSON.stringify(jsonDocument(reports, request, options, config), null, 2) : readable(reports, options);
     console.log(output);
@@ -92,11 +93,6 @@ async function main(): Promise<number> {
   }
 }
 
-async function activeKuerzels(tool: CalendarTool): Promise<string[]> {
-  const mitarbeiter = await tool.advoware.listMitarbeiter();
-  // As Advoware writes them, like the sync (which names the calendar and its state after them).
-  return [...new Set(mitarbeiter.filter((m) => m.aktiv).map((m) => m.kuerzel))];
-}
 
 /** One after another: the rate limit paces Google anyway, and the output keeps the requested order. */
 async function auditAll(tool: CalendarTool, kuerzels: string[], options: AuditOptions): Promise<CalendarReport[]> {

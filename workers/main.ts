@@ -1,14 +1,9 @@
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createAdvowareClient } from '../clients/advoware/client';
-import { createEspoCrmClient } from '../clients/espocrm/client';
-import { createGoogleCalendarApi } from '../clients/google/calendar-api';
-import { CalendarStateStore } from '../clients/redis/calendar-state';
-import { SyncRequester } from '../clients/temporal/sync-requests';
 import { loadDotEnv, parseEnv, workerConfigSchema } from '../config/env';
 import { createLogger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
+import { composeActivities } from './activities';
 import { ensureSchedules } from './schedules';
 import { createHubWorker } from './worker';
 
@@ -44,7 +39,7 @@ async function main(): Promise<void> {
   // Activities that start or signal workflows (the sweep) need a client; it shares the worker's connection.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, {
-    sweepIntervalSeconds: config.PARTY_SYNC_SWEEP_INTERVAL_SECONDS,
+    sweepIntervalSeconds: config.BETEILIGTE_SYNC_SWEEP_INTERVAL_SECONDS,
     calendarIntervalSeconds: config.CALENDAR_SYNC_INTERVAL_SECONDS,
   });
   const worker = await createHubWorker({
@@ -52,16 +47,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
-    activities: createActivities({
-      advoware: createAdvowareClient(config, redis),
-      espocrm: createEspoCrmClient(config),
-      requester: new SyncRequester(client, config.TEMPORAL_TASK_QUEUE),
-      adminUserId: config.ESPOCRM_ADMIN_USER_ID,
-      partySync: config,
-      google: createGoogleCalendarApi(config, redis),
-      calendarState: new CalendarStateStore(redis),
-      calendarSync: config,
-    }),
+    activities: composeActivities(config, { redis, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
   try {

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
-import { BETEILIGTE_SWEEP_SCHEDULE_ID } from '../workflows/beteiligte/definitions';
-import { CALENDAR_SYNC_ALL_WORKFLOW_ID, CALENDAR_SYNC_SCHEDULE_ID } from '../workflows/calendar/definitions';
+import { BETEILIGTE_SWEEP_SCHEDULE_ID, BETEILIGTE_SWEEP_WORKFLOW_ID, beteiligteSweepRef } from '../contracts/beteiligte';
+import { CALENDAR_SYNC_ALL_WORKFLOW_ID, CALENDAR_SYNC_SCHEDULE_ID, calendarSyncAllRef } from '../contracts/calendar';
 
 export interface ScheduleIntervals {
   sweepIntervalSeconds: number;
@@ -17,8 +17,8 @@ export async function ensureSchedules(client: Client, taskQueue: string, interva
     spec: { intervals: [{ every: `${intervals.sweepIntervalSeconds} seconds` }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'beteiligteSweepWorkflow',
-      workflowId: 'beteiligte-sync-sweep-run',
+      workflowType: beteiligteSweepRef.workflowType,
+      workflowId: BETEILIGTE_SWEEP_WORKFLOW_ID,
       taskQueue,
     },
     // A sweep still paging when the next is due makes the next one pointless.
@@ -29,7 +29,7 @@ export async function ensureSchedules(client: Client, taskQueue: string, interva
     spec: { intervals: [{ every: `${intervals.calendarIntervalSeconds} seconds` }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'calendarSyncAllWorkflow',
+      workflowType: calendarSyncAllRef.workflowType,
       workflowId: CALENDAR_SYNC_ALL_WORKFLOW_ID,
       taskQueue,
       args: [{}],

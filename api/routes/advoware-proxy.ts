@@ -60,7 +60,7 @@ export function advowareProxyRouter(deps: {
       deps.metrics.advowareProxyCalls.inc({ method: req.method, status: details?.kind ?? 'error' });
       deps.logger.warn({ err, path: checked.path, method: req.method }, 'Advoware proxy call failed');
       if (details?.kind === 'Timeout') return void res.status(504).json({ error: 'Advoware did not answer in time' });
-      if (details?.path === 'Token') {
+      if (details?.phase === 'token') {
         return void res.status(502).json({ error: `Advoware authentication failed (${details.kind})` });
       }
       res.status(502).json({ error: 'Advoware is unreachable' });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AdvowareClient } from '../../clients/advoware/client';
 import type { CalendarSyncRequester } from '../../clients/temporal/calendar-sync-requests';
+import { isActiveEmployee } from '../../domain/calendar/employees';
 import type { Logger } from '../../lib/logger';
 import { validationError } from '../validation';
 
@@ -35,7 +36,7 @@ export function calendarSyncRouter(deps: CalendarSyncDeps): Router {
     if (kuerzel !== 'ALL') {
       let active: boolean;
       try {
-        active = (await deps.advoware.listMitarbeiter()).some((m) => m.aktiv && m.kuerzel.toUpperCase() === kuerzel);
+        active = isActiveEmployee(await deps.advoware.listMitarbeiter(), kuerzel);
       } catch (err) {
         deps.logger.error({ err, kuerzel }, 'could not read the Mitarbeiter list from Advoware');
         return void res.status(503).json({ error: 'Advoware is unreachable; try again later' });

@@ -4,7 +4,7 @@ import { externalFailure } from '../errors';
 import { failForStatus, isSuccess, sendHttp, type HttpResponse } from '../http';
 import { SharedTokenCache } from './token-cache';
 import { requestAdvowareToken } from './token-source';
-import type { Beteiligte, BeteiligteWrite, Mitarbeiter } from './types';
+import type { Beteiligte, BeteiligteWrite, Mitarbeiter } from '../../contracts/advoware';
 import type { Termin, TerminWrite } from '../../domain/calendar/types';
 
 export const ADVOWARE_TOKEN_KEY = 'advoware_access_token';

@@ -29,6 +29,7 @@ export async function requestAdvowareToken(
     method: 'POST',
     url: config.ADVOWARE_TOKEN_URL,
     displayPath: 'Token',
+    phase: 'token' as const,
     timeoutMs: config.ADVOWARE_TIMEOUT_MS,
     body: {
       AppID: config.ADVOWARE_APP_ID,
@@ -50,10 +51,11 @@ export async function requestAdvowareToken(
     },
   };
   const res = await sendHttp('Advoware', request);
-  // On the token endpoint 401/403 means the configured credentials are wrong: no retry helps, an operator must act.
-  if (res.status === 401 || res.status === 403) {
+  // On the token endpoint a 4xx (but 408/429) means the configured credentials or token URL are wrong: no retry
+  // helps, an operator must act. Never NotFound: a caller would take that for the Beteiligte being gone.
+  if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
     throw externalFailure(
-      { system: 'Advoware', kind: 'AuthenticationFailed', status: res.status, method: 'POST', path: 'Token' },
+      { system: 'Advoware', kind: 'AuthenticationFailed', status: res.status, method: 'POST', path: 'Token', phase: 'token' },
       `token request rejected (HTTP ${res.status} ${describeRejection(res.body)}); check the ADVOWARE_* credentials`,
     );
   }
@@ -61,7 +63,7 @@ export async function requestAdvowareToken(
   const token = (res.body as { access_token?: unknown } | undefined)?.access_token;
   if (typeof token !== 'string' || token === '') {
     throw externalFailure(
-      { system: 'Advoware', kind: 'ServerError', status: res.status, method: 'POST', path: 'Token' },
+      { system: 'Advoware', kind: 'ServerError', status: res.status, method: 'POST', path: 'Token', phase: 'token' },
       'token answer has no access_token',
     );
   }

@@ -1,7 +1,8 @@
 import { stringify } from 'qs';
 import type { EspoCrmConfig } from '../../config/env';
 import { failForStatus, isSuccess, sendHttp } from '../http';
-import { MAX_PAGE_SIZE, type ListParams, type ListResult, type WhereClause } from './where';
+import type { WhereClause } from '../../contracts/espocrm';
+import { MAX_PAGE_SIZE, type ListParams, type ListResult } from './where';
 
 export interface EspoEntity {
   id: string;

@@ -1,13 +1,4 @@
-/** EspoCRM's `where` filter language (SPEC §4), as the REST API takes it in the query string. */
-export type WhereClause =
-  | {
-      type: 'equals' | 'notEquals' | 'before' | 'after' | 'lessThan' | 'greaterThan';
-      attribute: string;
-      value: string | number | boolean;
-    }
-  | { type: 'in' | 'notIn'; attribute: string; value: readonly (string | number)[] }
-  | { type: 'isNull' | 'isNotNull'; attribute: string }
-  | { type: 'or' | 'and'; value: readonly WhereClause[] };
+import type { WhereClause } from '../../contracts/espocrm';
 
 export interface ListParams {
   where?: readonly WhereClause[];

@@ -1,5 +1,6 @@
 import type { ApplicationFailure } from '@temporalio/common';
-import { externalFailure, kindForStatus, parseRetryAfter, type FailureKind } from '../errors';
+import type { FailureKind } from '../../contracts/failures';
+import { externalFailure, kindForStatus, parseRetryAfter } from '../errors';
 
 export interface GoogleErrorClassification {
   /** HTTP status; absent when no response arrived (network error, timeout). */

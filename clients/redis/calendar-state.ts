@@ -1,21 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CalendarIndex } from '../../domain/calendar/sync-index';
-
-/**
- * What one employee's calendar sync carries from run to run. It is a cursor, not a second source of truth:
- * the mapping lives on the events' tags (SPEC §6), so a lost state only costs one full list that rebuilds it.
- */
-export interface CalendarSyncState {
-  calendarId: string;
-  /** null: the next run lists the whole calendar (first run, or a run whose changes did not all land). */
-  syncToken: string | null;
-  index: CalendarIndex;
-  /** Epoch ms of the last full Google list (the periodic full resync heals drift). */
-  fullListedAt: number;
-  /** Epoch ms of the last successful run: `calendar-sync-all` serves the oldest first. */
-  syncedAt: number;
-  fullContent: boolean;
-}
+import type { CalendarSyncState } from '../../contracts/calendar';
 
 const KEY_PREFIX = 'calendar_sync_state:';
 

@@ -2,11 +2,15 @@ import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   CALENDAR_SYNC_ALL_WORKFLOW_ID,
+  calendarSyncAllRef,
+  calendarSyncRef,
   calendarSyncWorkflowId,
   type CalendarSyncAllInput,
+  type CalendarSyncAllWorkflow,
   type CalendarSyncInput,
-} from '../../workflows/calendar/definitions';
-import { HubEmployee, HubEntityId, HubEntityType } from '../../workflows/search-attributes';
+  type CalendarSyncWorkflow,
+} from '../../contracts/calendar';
+import { HubEmployee, HubEntityId, HubEntityType } from '../../contracts/search-attributes';
 
 /**
  * Starts calendar syncs on request (the manual trigger). USE_EXISTING makes the workflow ID the lock: a request
@@ -23,7 +27,7 @@ export class CalendarSyncRequester {
     const input: CalendarSyncInput = { kuerzel, ...(fullContent !== undefined && { fullContent }) };
     const workflowId = calendarSyncWorkflowId(kuerzel);
     await this.client.workflow.withDeadline(Date.now() + this.deadlineMs, () =>
-      this.client.workflow.start('calendarSyncWorkflow', {
+      this.client.workflow.start<CalendarSyncWorkflow>(calendarSyncRef.workflowType, {
         workflowId,
         taskQueue: this.taskQueue,
         args: [input],
@@ -41,7 +45,7 @@ export class CalendarSyncRequester {
   async requestAll(fullContent: boolean | undefined): Promise<string> {
     const input: CalendarSyncAllInput = fullContent !== undefined ? { fullContent } : {};
     await this.client.workflow.withDeadline(Date.now() + this.deadlineMs, () =>
-      this.client.workflow.start('calendarSyncAllWorkflow', {
+      this.client.workflow.start<CalendarSyncAllWorkflow>(calendarSyncAllRef.workflowType, {
         workflowId: CALENDAR_SYNC_ALL_WORKFLOW_ID,
         taskQueue: this.taskQueue,
         args: [input],

@@ -1,12 +1,15 @@
 import type { Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
+  beteiligteSyncRef,
   beteiligteSyncWorkflowId,
   syncRequested,
   type BeteiligteSyncInput,
+  type BeteiligteSyncWorkflow,
   type SyncReason,
-} from '../../workflows/beteiligte/definitions';
-import { HubEntityId, HubEntityType } from '../../workflows/search-attributes';
+  type SyncRequest,
+} from '../../contracts/beteiligte';
+import { HubEntityId, HubEntityType } from '../../contracts/search-attributes';
 
 /**
  * Asks for a sync of each party: signal-with-start on `beteiligte-sync/<id>`, so a running
@@ -24,7 +27,7 @@ export class SyncRequester {
   async requestBeteiligteSync(espoId: string, reason: SyncReason): Promise<void> {
     const input: BeteiligteSyncInput = { espoId };
     const deadline = Date.now() + this.deadlineMs;
-    await this.client.workflow.withDeadline(deadline, () => this.client.workflow.signalWithStart('beteiligteSyncWorkflow', {
+    await this.client.workflow.withDeadline(deadline, () => this.client.workflow.signalWithStart<BeteiligteSyncWorkflow, [SyncRequest]>(beteiligteSyncRef.workflowType, {
       workflowId: beteiligteSyncWorkflowId(espoId),
       taskQueue: this.taskQueue,
       args: [input],

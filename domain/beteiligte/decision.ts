@@ -1,5 +1,5 @@
 import { isStale } from './timing';
-import type { EspoBeteiligte } from './types';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
 
 export type StammdatenDecisionKind = 'create' | 'initial_sync' | 'no_change' | 'espocrm_newer' | 'advoware_newer' | 'conflict';
 

@@ -1,5 +1,5 @@
 import { espoToAdvoware } from './mapping';
-import type { EspoStammdaten } from './types';
+import type { EspoStammdaten } from '../../contracts/espocrm';
 
 /**
  * Content hash of a party's sync-relevant EspoCRM values (SPEC §5.2), stored as

@@ -1,6 +1,6 @@
-import type { Beteiligte, BeteiligteWrite } from '../../clients/advoware/types';
+import type { Beteiligte, BeteiligteWrite } from '../../contracts/advoware';
 import { salutationFromAdvoware, salutationToAdvoware } from './salutation';
-import type { EspoBeteiligte, EspoStammdaten } from './types';
+import type { EspoBeteiligte, EspoStammdaten } from '../../contracts/espocrm';
 import { datePart, sameText, text, toAdvowareDate, toEspoDate } from './values';
 
 /**

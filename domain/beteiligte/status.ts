@@ -1,5 +1,5 @@
 import { espoDateTimeAfter, toEspoDateTime } from '../espocrm-datetime';
-import type { EspoBeteiligte, SyncStatus } from './types';
+import type { EspoBeteiligte, SyncStatus } from '../../contracts/espocrm';
 
 /**
  * The status machine (SPEC §5.6) as the EspoCRM field patches each transition writes.

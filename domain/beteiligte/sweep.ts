@@ -1,7 +1,7 @@
-import type { WhereClause } from '../../clients/espocrm/where';
+import type { WhereClause } from '../../contracts/espocrm';
 import { espoDateTimeAfter, toEspoDateTime } from '../espocrm-datetime';
 import { DEFAULT_STALE_MS, isDue, isStale } from './timing';
-import type { EspoBeteiligte } from './types';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
 
 /**
  * The fallback schedule (SPEC §5.1): which parties need a sync although no webhook said so.

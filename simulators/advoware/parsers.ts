@@ -1,6 +1,6 @@
 import { asBody, optBool, optDate, optInt, optString, optTime, reqString } from './body.js';
 import { badRequest } from './errors.js';
-import type { NewKommunikation } from './party-store.js';
+import type { NewKommunikation } from './beteiligte-store.js';
 import type { NewTermin } from './termin-store.js';
 import {
   ADRESSE_WRITABLE,

@@ -1,6 +1,6 @@
 import type { Express, Router } from 'express';
 import { Simulator } from '../core/simulator.js';
-import { PartyStore, type KommunikationPatch, type NewKommunikation } from './party-store.js';
+import { BeteiligteStore, type KommunikationPatch, type NewKommunikation } from './beteiligte-store.js';
 import { registerAdresseRoutes } from './routes/adressen.js';
 import { registerAdvowareAdminRoutes } from './routes/admin.js';
 import { registerBankverbindungRoutes } from './routes/bankverbindungen.js';
@@ -57,7 +57,7 @@ export class AdvowareSimulator extends Simulator {
   private readonly seed: AdvowareSeed;
   private readonly singleGetShape: 'array' | 'object';
   private readonly tokens: TokenService;
-  private parties: PartyStore;
+  private parties: BeteiligteStore;
   private calendar: TerminStore;
 
   constructor(options: AdvowareSimulatorOptions) {
@@ -69,7 +69,7 @@ export class AdvowareSimulator extends Simulator {
       ttlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
       timestampToleranceSeconds: options.timestampToleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
     });
-    this.parties = new PartyStore(this.seed.beteiligte);
+    this.parties = new BeteiligteStore(this.seed.beteiligte);
     this.calendar = new TerminStore(this.seed);
   }
 
@@ -91,7 +91,7 @@ export class AdvowareSimulator extends Simulator {
 
   /** Restores the seed. Issued tokens stay valid (a reset of data does not log clients out). */
   protected resetData(): void {
-    this.parties = new PartyStore(this.seed.beteiligte);
+    this.parties = new BeteiligteStore(this.seed.beteiligte);
     this.calendar = new TerminStore(this.seed);
   }
 
@@ -222,5 +222,5 @@ export class AdvowareSimulator extends Simulator {
 }
 
 export { demoSeed } from './seed.js';
-export type { NewKommunikation, KommunikationPatch } from './party-store.js';
+export type { NewKommunikation, KommunikationPatch } from './beteiligte-store.js';
 export type { NewTermin } from './termin-store.js';

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
 import { signWebhookBody } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
-import { beteiligteSyncWorkflowId } from '../../workflows/beteiligte/definitions';
+import { beteiligteSyncWorkflowId } from '../../contracts/beteiligte';
 import { TEST_API_KEY, startTestGateway, type TestGateway } from '../support/gateway';
 import { testRedis } from '../support/services';
 

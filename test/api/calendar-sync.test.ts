@@ -15,12 +15,12 @@ import { AdvowareSimulator, type Termin } from '../../simulators/advoware/simula
 import type { Simulator } from '../../simulators/core/simulator';
 import { GoogleCalendarSimulator, type CalendarEvent } from '../../simulators/google/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE } from '../../simulators/sandbox-credentials';
-import { CALENDAR_SYNC_ALL_WORKFLOW_ID, calendarSyncWorkflowId } from '../../workflows/calendar/definitions';
+import { CALENDAR_SYNC_ALL_WORKFLOW_ID, calendarSyncWorkflowId } from '../../contracts/calendar';
 import type { calendarSyncAllWorkflow } from '../../workflows/calendar/sync-all';
 import type { calendarSyncWorkflow } from '../../workflows/calendar/sync';
 import { TEST_API_KEY, advowareClientFor, startTestGateway, type TestGateway } from '../support/gateway';
 import { testRedis } from '../support/services';
-import { createTestWorker, testCalendarSyncConfig, type TestWorker } from '../support/worker';
+import { createTestWorker, type TestWorker } from '../support/worker';
 
 /**
  * Kürzel of this file's own: workflow IDs (`calendar-sync/<kuerzel>`) and the Redis cursor are keyed by kuerzel
@@ -63,7 +63,6 @@ describe('gateway: POST /advoware/calendar/sync', () => {
     redis = testRedis();
     const state = new CalendarStateStore(redis);
     await Promise.all(MITARBEITER.map((m) => state.clear(m.kuerzel)));
-    const calendarSync = testCalendarSyncConfig({ CALENDAR_SYNC_CALENDAR_PREFIX: prefix });
     const limiter = new RedisTokenBucket(redis, { key: `test:google_rate:${randomUUID()}`, ratePerMinute: 6_000, burst: 20 });
     hub = await createTestWorker({
       advoware: advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`),
@@ -71,7 +70,7 @@ describe('gateway: POST /advoware/calendar/sync', () => {
       espocrm: new EspoCrmClient({ baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 1_000 }),
       google: new GoogleCalendarApi(createCalendarClient({ baseUrl: googleUrl, accessToken: SANDBOX_GOOGLE.accessToken, timeoutMs: 5_000 }), limiter, prefix),
       calendarState: state,
-      calendarSync,
+      env: { CALENDAR_SYNC_CALENDAR_PREFIX: prefix },
     });
     // The gateway starts its workflows on the queue the test worker polls, so a 202 really runs the sync.
     gateway = await startTestGateway({ advowareUrl, tokenRedis: redis, readinessRedis: redis, tokenKey: `test:${randomUUID()}`, taskQueue: hub.taskQueue });

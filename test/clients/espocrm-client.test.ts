@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createEspoCrmClient, EspoCrmClient, type EspoEntity } from '../../clients/espocrm/client';
-import type { WhereClause } from '../../clients/espocrm/where';
+import type { WhereClause } from '../../contracts/espocrm';
 import { failureDetails } from '../../clients/errors';
 import { espocrmEnv } from '../../config/env';
 import { espocrmEnvFor, SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';

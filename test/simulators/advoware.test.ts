@@ -367,7 +367,7 @@ describe('Advoware simulator: API', () => {
     });
 
     it('POST takes tlf, bemerkung, kommKz and online; the party keeps its rowId', async () => {
-      const partyRowId = h.sim.getBeteiligte(100004).rowId;
+      const beteiligteRowId = h.sim.getBeteiligte(100004).rowId;
       const res = await h.api('POST', path, { tlf: '+49 40 111222', bemerkung: 'EspoCRM-ID: abc', kommKz: 1, online: true });
       assert.equal(res.status, 201);
       const created = row(res.body);
@@ -376,7 +376,7 @@ describe('Advoware simulator: API', () => {
         stored && { kommKz: stored.kommKz, tlf: stored.tlf, bemerkung: stored.bemerkung, online: stored.online },
         { kommKz: 1, tlf: '+49 40 111222', bemerkung: 'EspoCRM-ID: abc', online: true },
       );
-      assert.equal(h.sim.getBeteiligte(100004).rowId, partyRowId);
+      assert.equal(h.sim.getBeteiligte(100004).rowId, beteiligteRowId);
       assert.equal((await h.api('POST', path, { tlf: 'x', kommKz: 13 })).status, 400);
       assert.equal((await h.api('POST', path, { kommKz: 1 })).status, 400);
     });
@@ -384,7 +384,7 @@ describe('Advoware simulator: API', () => {
     it('PUT changes tlf, bemerkung and online but ignores kommKz; only the entry gets a new rowId', async () => {
       const [entry] = h.sim.listKommunikationen(100004);
       assert.ok(entry);
-      const partyRowId = h.sim.getBeteiligte(100004).rowId;
+      const beteiligteRowId = h.sim.getBeteiligte(100004).rowId;
       const res = await h.api('PUT', `${path}/${entry.id}`, { tlf: '0170 1111111', bemerkung: 'neu', online: false, kommKz: 6 });
       assert.equal(res.status, 200);
       assert.notEqual(row(res.body).rowId, entry.rowId);
@@ -393,7 +393,7 @@ describe('Advoware simulator: API', () => {
       assert.equal(stored?.tlf, '0170 1111111');
       assert.equal(stored?.bemerkung, 'neu');
       assert.equal(stored?.online, false);
-      assert.equal(h.sim.getBeteiligte(100004).rowId, partyRowId);
+      assert.equal(h.sim.getBeteiligte(100004).rowId, beteiligteRowId);
       assert.equal((await h.api('PUT', `${path}/99999`, { tlf: 'x' })).status, 404);
     });
 

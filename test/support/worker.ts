@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../activities';
-import { SyncRequester } from '../../clients/temporal/sync-requests';
-import { createGoogleCalendarApi } from '../../clients/google/calendar-api';
-import { CalendarStateStore } from '../../clients/redis/calendar-state';
-import { calendarSyncEnv, googleEnv, parseEnv, partySyncEnv, type CalendarSyncConfig, type PartySyncConfig } from '../../config/env';
+import {
+  activityConfigSchema,
+  parseEnv,
+  type ActivityConfig,
+} from '../../config/env';
+import { advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../../simulators/sandbox-credentials';
+import { composeActivities, type ClientOverrides } from '../../workers/activities';
 import { createHubWorker } from '../../workers/worker';
 import { temporalAddress, testRedis } from './services';
 
@@ -28,47 +30,54 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-/** Party sync timing for tests: seconds instead of minutes and hours. */
-export function testPartySyncConfig(overrides: Record<string, string> = {}): PartySyncConfig {
-  return parseEnv(partySyncEnv, {
-    PARTY_SYNC_BACKOFF_SECONDS: '1,1,1,1,1',
-    PARTY_SYNC_AUTO_RESET_SECONDS: '2',
-    PARTY_SYNC_CALL_TIMEOUT_SECONDS: '5',
-    ...overrides,
+/** Beteiligte sync timing for tests: seconds instead of minutes and hours. */
+const TEST_BETEILIGTE_SYNC_ENV = {
+  BETEILIGTE_SYNC_BACKOFF_SECONDS: '1,1,1,1,1',
+  BETEILIGTE_SYNC_AUTO_RESET_SECONDS: '2',
+  BETEILIGTE_SYNC_CALL_TIMEOUT_SECONDS: '5',
+};
+
+/** Nothing listens on port 9: a system a test does not set up is never reached by accident. */
+const CLOSED = 'http://127.0.0.1:9';
+
+/**
+ * The worker's configuration for a test: the sandbox's credentials, the systems at `urls` (closed ports for the
+ * rest), short call time-outs and retry pauses; `env` overrides any variable.
+ */
+export function testActivityConfig(urls: { advoware?: string; espocrm?: string; google?: string } = {}, env: Record<string, string> = {}): ActivityConfig {
+  return parseEnv(activityConfigSchema, {
+    ...advowareEnvFor(urls.advoware ?? CLOSED),
+    ...espocrmEnvFor(urls.espocrm ?? CLOSED),
+    ...googleEnvFor(urls.google ?? CLOSED),
+    ESPOCRM_ADMIN_USER_ID: 'test-admin',
+    ADVOWARE_TIMEOUT_MS: '2000',
+    ESPOCRM_TIMEOUT_MS: '5000',
+    CALENDAR_SYNC_CALL_TIMEOUT_SECONDS: '5',
+    ...TEST_BETEILIGTE_SYNC_ENV,
+    ...env,
   });
 }
 
-/** Calendar sync settings for tests: short call time-outs; everything else as in production. */
-export function testCalendarSyncConfig(overrides: Record<string, string> = {}): CalendarSyncConfig {
-  return parseEnv(calendarSyncEnv, { CALENDAR_SYNC_CALL_TIMEOUT_SECONDS: '5', ...overrides });
+export interface TestWorkerOptions extends ClientOverrides {
+  /** Variables over `testActivityConfig`'s. */
+  env?: Record<string, string>;
+  urls?: { advoware?: string; espocrm?: string; google?: string };
 }
 
-type Defaulted = 'requester' | 'partySync' | 'adminUserId' | 'google' | 'calendarState' | 'calendarSync';
-/** Party tests give EspoCRM and Advoware only; Google then points at a closed port and is never reached. */
-export type TestWorkerDeps = Omit<ActivityDeps, Defaulted> & Partial<Pick<ActivityDeps, Exclude<Defaulted, 'requester'>>>;
-
-/** The hub's worker on a task queue of the test's own, against the run's real Temporal server. */
-export async function createTestWorker(deps: TestWorkerDeps): Promise<TestWorker> {
+/** The hub's worker, wired by the production composition root, on a task queue of the test's own. */
+export async function createTestWorker(options: TestWorkerOptions = {}): Promise<TestWorker> {
   installQuietRuntime();
+  const { env, urls, ...overrides } = options;
   const taskQueue = `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
   const redis = testRedis();
-  const calendarSync = deps.calendarSync ?? testCalendarSyncConfig();
   const worker = await createHubWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({
-      adminUserId: 'test-admin',
-      partySync: testPartySyncConfig(),
-      calendarSync,
-      calendarState: new CalendarStateStore(redis),
-      google: createGoogleCalendarApi({ ...parseEnv(googleEnv, { GOOGLE_CALENDAR_BASE_URL: 'http://127.0.0.1:9' }), ...calendarSync }, redis),
-      ...deps,
-      requester: new SyncRequester(client, taskQueue),
-    }),
+    activities: composeActivities(testActivityConfig(urls, env), { redis, client, taskQueue }, overrides),
   });
   const running = worker.run();
   const died = running.then(() => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decideStammdaten, needsStaleRefresh, type DecisionInput } from '../../domain/beteiligte/decision';
 import { stammdatenHash } from '../../domain/beteiligte/hash';
-import type { EspoBeteiligte } from '../../domain/beteiligte/types';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
 
 const synced: EspoBeteiligte = {
   id: 'p1',

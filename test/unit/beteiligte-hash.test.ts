@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Beteiligte } from '../../clients/advoware/types';
+import type { Beteiligte } from '../../contracts/advoware';
 import { fnv1a64, stammdatenHash } from '../../domain/beteiligte/hash';
 import { advowareChanges, advowareToEspo, espoToAdvoware, stammdatenChanges } from '../../domain/beteiligte/mapping';
-import type { EspoBeteiligte } from '../../domain/beteiligte/types';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
 
 const person: EspoBeteiligte = {
   id: 'p1',

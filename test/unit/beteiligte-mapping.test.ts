@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Beteiligte } from '../../clients/advoware/types';
+import type { Beteiligte } from '../../contracts/advoware';
 import {
   ADVOWARE_WRITABLE_FIELDS,
   advowareChanges,
@@ -11,7 +11,7 @@ import {
   stammdatenChanges,
 } from '../../domain/beteiligte/mapping';
 import { salutationFromAdvoware, salutationToAdvoware } from '../../domain/beteiligte/salutation';
-import type { EspoBeteiligte } from '../../domain/beteiligte/types';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
 
 const person: EspoBeteiligte = {
   id: 'p1',

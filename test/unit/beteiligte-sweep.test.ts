@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { WhereClause } from '../../clients/espocrm/where';
+import type { WhereClause } from '../../contracts/espocrm';
 import { SWEEP_ATTRIBUTES, sweepAction, sweepWhere, type SweepEntity } from '../../domain/beteiligte/sweep';
 import { matchesAll } from '../../simulators/espocrm/where';
 

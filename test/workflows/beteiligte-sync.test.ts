@@ -6,12 +6,13 @@ import type { Redis } from 'ioredis';
 import { EspoCrmClient } from '../../clients/espocrm/client';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
 import { stammdatenHash } from '../../domain/beteiligte/hash';
-import type { EspoBeteiligte } from '../../domain/beteiligte/types';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
 import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
 import { beteiligteSweepWorkflow } from '../../workflows';
-import { beteiligteSyncWorkflowId, type BeteiligteSyncResult, type RunOutcome } from '../../workflows/beteiligte/definitions';
+import { beteiligteSyncWorkflowId, type BeteiligteSyncResult, type RunOutcome } from '../../contracts/beteiligte';
+import type { AdvowareClient } from '../../clients/advoware/client';
 import { advowareClientFor } from '../support/gateway';
 import { testRedis } from '../support/services';
 import { createTestWorker, type TestWorker } from '../support/worker';
@@ -24,14 +25,17 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
   let redis: Redis;
   let hub: TestWorker;
   let requester: SyncRequester;
+  let advowareClient: AdvowareClient;
 
   before(async () => {
     const [advowareUrl, espocrmUrl] = await Promise.all([advoware.start(), espocrm.start()]);
     redis = testRedis();
+    // The worker's own client instance, so warming its token here warms it for the workflows too.
+    advowareClient = advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`);
     hub = await createTestWorker({
-      advoware: advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`),
+      advoware: advowareClient,
       espocrm: new EspoCrmClient({ baseUrl: `${espocrmUrl}/api/v1`, apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 5_000 }),
-      adminUserId: 'admin-user',
+      env: { ESPOCRM_ADMIN_USER_ID: 'admin-user' },
     });
     requester = new SyncRequester(hub.client, hub.taskQueue);
   });
@@ -69,7 +73,7 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
 
   /** The token is fetched once per hub, not per run: fetch it first so budgets count only sync calls. */
   async function warmToken(): Promise<void> {
-    await hub.run(() => hub.client.workflow.execute('activeEmployeesWorkflow', { taskQueue: hub.taskQueue, workflowId: `warm-${randomUUID()}` }));
+    await advowareClient.listMitarbeiter();
   }
 
   async function linkedPerson(): Promise<{ id: string; betNr: number }> {

@@ -5,11 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
-import type { EspoBeteiligte } from '../../domain/beteiligte/types';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
 import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor, espocrmEnvFor } from '../../simulators/sandbox-credentials';
-import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../../workflows/beteiligte/definitions';
+import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../../contracts/beteiligte';
 import { freePort, redisUrl, temporalAddress } from '../support/services';
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -42,9 +42,9 @@ describe('party sync survives a worker crash between the Advoware write and the 
       REDIS_URL: redisUrl(),
       WORKER_METRICS_PORT: String(await freePort()),
       LOG_LEVEL: 'info',
-      PARTY_SYNC_BACKOFF_SECONDS: '1,1,1,1,1',
-      PARTY_SYNC_CALL_TIMEOUT_SECONDS: '5',
-      PARTY_SYNC_SWEEP_INTERVAL_SECONDS: '3600',
+      BETEILIGTE_SYNC_BACKOFF_SECONDS: '1,1,1,1,1',
+      BETEILIGTE_SYNC_CALL_TIMEOUT_SECONDS: '5',
+      BETEILIGTE_SYNC_SWEEP_INTERVAL_SECONDS: '3600',
       // Party sync only: Google is configured (the worker requires it) but never called.
       GOOGLE_CALENDAR_BASE_URL: 'http://127.0.0.1:9',
     };

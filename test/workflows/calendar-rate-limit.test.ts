@@ -15,7 +15,7 @@ import {
   espocrmEnvFor,
   googleEnvFor,
 } from '../../simulators/sandbox-credentials';
-import { CALENDAR_SYNC_ALL_WORKFLOW_ID, calendarSyncWorkflowId, type CalendarSyncAllResult } from '../../workflows/calendar/definitions';
+import { CALENDAR_SYNC_ALL_WORKFLOW_ID, calendarSyncWorkflowId, type CalendarSyncAllResult } from '../../contracts/calendar';
 import { freePort, startPrivateRedis, temporalAddress, type PrivateRedis } from '../support/services';
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -81,7 +81,7 @@ describe('calendar sync on two worker processes keeps the shared Google rate lim
       CALENDAR_SYNC_CONCURRENCY: '4',
       CALENDAR_SYNC_CALL_TIMEOUT_SECONDS: '20',
       CALENDAR_SYNC_INTERVAL_SECONDS: NEVER_SECONDS,
-      PARTY_SYNC_SWEEP_INTERVAL_SECONDS: NEVER_SECONDS,
+      BETEILIGTE_SYNC_SWEEP_INTERVAL_SECONDS: NEVER_SECONDS,
     };
   }
 

@@ -21,10 +21,10 @@ import {
   type CalendarSyncAllResult,
   type CalendarSyncResult,
   type EmployeeOutcome,
-} from '../../workflows/calendar/definitions';
+} from '../../contracts/calendar';
 import { advowareClientFor } from '../support/gateway';
 import { testRedis } from '../support/services';
-import { createTestWorker, testCalendarSyncConfig, type TestWorker } from '../support/worker';
+import { createTestWorker, type TestWorker } from '../support/worker';
 
 const MITARBEITER = [
   { kuerzel: 'ABC', name: 'Becker', vorname: 'Anna', email: null, aktiv: true },
@@ -156,7 +156,6 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
   before(async () => {
     const [advowareUrl, espocrmUrl, googleUrl] = await Promise.all([advoware.start(), espocrm.start(), google.start()]);
     redis = testRedis();
-    const calendarSync = testCalendarSyncConfig({ CALENDAR_SYNC_CALENDAR_PREFIX: prefix });
     // The production client and bucket, with a bucket of this file's own (other test files share the Redis) that
     // is generous enough not to pace the tests, and a short pause after a rate-limit answer.
     const limiter = new RedisTokenBucket(redis, { key: `test:google_rate:${randomUUID()}`, ratePerMinute: 6_000, burst: 20 });
@@ -166,7 +165,7 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       espocrm: new EspoCrmClient({ baseUrl: `${espocrmUrl}/api/v1`, apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 5_000 }),
       google: new GoogleCalendarApi(calendar, limiter, prefix, RATE_LIMIT_PAUSE_MS),
       calendarState: new CalendarStateStore(redis),
-      calendarSync,
+      env: { CALENDAR_SYNC_CALENDAR_PREFIX: prefix },
     });
   });
   after(async () => {

@@ -3,7 +3,7 @@ import type { BeteiligteActivities } from '../../activities/beteiligte';
 import type { SettingsActivities } from '../../activities/settings';
 
 /** Read once per workflow run; recorded in history. */
-export const { partySyncSettings } = proxyLocalActivities<SettingsActivities>({
+export const { beteiligteSyncSettings } = proxyLocalActivities<SettingsActivities>({
   startToCloseTimeout: '5 seconds',
 });
 

@@ -1,14 +1,12 @@
-import type { LoadedBeteiligte } from '../../activities/beteiligte';
-import type { PartySyncSettings } from '../../activities/settings';
-import type { Beteiligte } from '../../clients/advoware/types';
+import type { Beteiligte } from '../../contracts/advoware';
 import { decideStammdaten, needsStaleRefresh } from '../../domain/beteiligte/decision';
 import { stammdatenHash } from '../../domain/beteiligte/hash';
 import { advowareChanges, advowareToEspo, espoToAdvoware, mergeForPut, stammdatenChanges } from '../../domain/beteiligte/mapping';
 import { deletedInAdvowarePatch, syncedPatch } from '../../domain/beteiligte/status';
-import type { EspoBeteiligte } from '../../domain/beteiligte/types';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
 import { syncCalls } from './activities';
 import type { CallCounter } from './call-counter';
-import type { RunOutcome } from './definitions';
+import type { BeteiligteSyncSettings, LoadedBeteiligte, RunOutcome } from '../../contracts/beteiligte';
 
 /**
  * One Stammdaten run (SPEC §5.2). EspoCRM is the master; the decision itself is the pure
@@ -19,7 +17,7 @@ import type { RunOutcome } from './definitions';
 export async function syncStammdaten(
   espoId: string,
   loaded: LoadedBeteiligte,
-  settings: PartySyncSettings,
+  settings: BeteiligteSyncSettings,
   calls: CallCounter,
 ): Promise<RunOutcome> {
   const api = syncCalls(settings.callTimeoutMs);

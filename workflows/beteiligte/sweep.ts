@@ -1,15 +1,11 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SweepActivities } from '../../activities/sweep';
+import type { SweepResult } from '../../contracts/beteiligte';
 
 const { espoListSweepPage, requestBeteiligteSyncs } = proxyActivities<SweepActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
-
-export interface SweepResult {
-  pages: number;
-  signalled: number;
-}
 
 /**
  * `beteiligte-sync-sweep` (every 15 min, SPEC §5.1): pages through every party that needs a

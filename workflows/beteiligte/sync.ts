@@ -1,6 +1,4 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   condition,
   log,
   setHandler,
@@ -8,13 +6,19 @@ import {
   workflowInfo,
   continueAsNew,
 } from '@temporalio/workflow';
-import type { LoadedBeteiligte } from '../../activities/beteiligte';
-import type { PartySyncSettings } from '../../activities/settings';
+import { failureMessage, isPermanentFailure } from '../../contracts/failures';
 import { backoffFor, failurePatch } from '../../domain/beteiligte/status';
-import { HubOutcome } from '../search-attributes';
-import { partySyncSettings, statusCalls, syncCalls } from './activities';
+import { HubOutcome } from '../../contracts/search-attributes';
+import { beteiligteSyncSettings, statusCalls, syncCalls } from './activities';
 import { CallCounter } from './call-counter';
-import { syncRequested, type BeteiligteSyncInput, type BeteiligteSyncResult, type RunOutcome } from './definitions';
+import {
+  syncRequested,
+  type BeteiligteSyncInput,
+  type BeteiligteSyncResult,
+  type BeteiligteSyncSettings,
+  type LoadedBeteiligte,
+  type RunOutcome,
+} from '../../contracts/beteiligte';
 import { syncStammdaten } from './stammdaten';
 
 /** The result keeps the latest runs only, so a busy party's history stays small. */
@@ -37,7 +41,7 @@ export async function beteiligteSyncWorkflow(input: BeteiligteSyncInput): Promis
     if (reason === 'delete') deleteRequested = true;
   });
 
-  const settings = await partySyncSettings();
+  const settings = await beteiligteSyncSettings();
   const runs: RunOutcome[] = [];
   let failedAttempts: number | undefined;
 
@@ -76,7 +80,7 @@ interface AttemptResult {
   failedAttempts: number;
 }
 
-async function runAttempt(espoId: string, settings: PartySyncSettings, failedSoFar: number | undefined): Promise<AttemptResult> {
+async function runAttempt(espoId: string, settings: BeteiligteSyncSettings, failedSoFar: number | undefined): Promise<AttemptResult> {
   const calls = new CallCounter();
   const api = syncCalls(settings.callTimeoutMs);
   let loaded: LoadedBeteiligte | null = null;
@@ -102,11 +106,11 @@ async function recordFailure(
   assignedUserId: string | null | undefined,
   name: string | null | undefined,
   calls: CallCounter,
-  settings: PartySyncSettings,
+  settings: BeteiligteSyncSettings,
 ): Promise<AttemptResult> {
-  const message = describeFailure(err);
+  const message = failureMessage(err);
   // Validation errors, 403 and 404 do not heal by waiting: no slow retries for them.
-  const permanent = isPermanent(err);
+  const permanent = isPermanentFailure(err);
   const patch = failurePatch({ now: new Date(), previousRetryCount: previousFailures, message, policy: settings, permanent });
   const status = statusCalls(settings.callTimeoutMs);
   await calls.call(() => status.espoUpdateBeteiligte(espoId, patch.fields));
@@ -127,17 +131,3 @@ async function recordFailure(
   };
 }
 
-function rootCause(err: unknown): unknown {
-  return err instanceof ActivityFailure && err.cause ? err.cause : err;
-}
-
-function isPermanent(err: unknown): boolean {
-  const cause = rootCause(err);
-  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
-}
-
-function describeFailure(err: unknown): string {
-  const cause = rootCause(err);
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
-  return cause instanceof Error ? cause.message : String(cause);
-}

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ApplicationFailure, ChildWorkflowFailure, log, ParentClosePolicy, startChild } from '@temporalio/workflow';
-import { HubEmployee, HubEntityId, HubEntityType } from '../search-attributes';
+import { ChildWorkflowFailure, log, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { failureMessage } from '../../contracts/failures';
+import { HubEmployee, HubEntityId, HubEntityType } from '../../contracts/search-attributes';
 import { calendarEmployeesOldestFirst, calendarSettings } from './activities';
 import {
   calendarSyncWorkflowId,
@@ -8,7 +9,7 @@ import {
   type CalendarSyncAllResult,
   type CalendarSyncInput,
   type EmployeeOutcome,
-} from './definitions';
+} from '../../contracts/calendar';
 import { settleWithLimit } from './execute';
 import { calendarSyncWorkflow } from './sync';
 
@@ -56,10 +57,7 @@ async function syncEmployee(kuerzel: string, fullContent: boolean | undefined): 
   try {
     return { kuerzel, status: 'synced', result: await child.result() };
   } catch (err) {
-    if (err instanceof ChildWorkflowFailure) {
-      const cause = err.cause instanceof ApplicationFailure || err.cause instanceof Error ? err.cause.message : err.message;
-      return { kuerzel, status: 'failed', error: cause };
-    }
+    if (err instanceof ChildWorkflowFailure) return { kuerzel, status: 'failed', error: failureMessage(err) };
     throw err;
   }
 }

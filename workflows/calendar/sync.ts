@@ -1,12 +1,11 @@
-import { ActivityFailure, ApplicationFailure, log, upsertSearchAttributes } from '@temporalio/workflow';
-import type { GoogleEventList } from '../../activities/calendar';
-import type { CalendarSyncState } from '../../clients/redis/calendar-state';
+import { ApplicationFailure, log, upsertSearchAttributes } from '@temporalio/workflow';
+import { failureMessage, isFailure } from '../../contracts/failures';
 import { summarizePlan } from '../../domain/calendar/actions';
 import { planCalendarSync } from '../../domain/calendar/plan';
 import { indexAfterList, type CalendarIndex } from '../../domain/calendar/sync-index';
-import { HubOutcome } from '../search-attributes';
+import { HubOutcome } from '../../contracts/search-attributes';
 import { calendarLoadState, calendarSaveState, calendarSettings, externalCalls } from './activities';
-import type { CalendarSyncInput, CalendarSyncResult } from './definitions';
+import type { CalendarSyncInput, CalendarSyncResult, CalendarSyncState, GoogleEventList } from '../../contracts/calendar';
 import { executeAction, settleWithLimit, type CallCount } from './execute';
 
 /**
@@ -42,7 +41,7 @@ export async function calendarSyncWorkflow(input: CalendarSyncInput): Promise<Ca
     calls.advowareListTermine(kuerzel, settings.window),
     listGoogle(fullDue ? null : (state?.syncToken ?? null)).catch(async (err: unknown) => {
       // The calendar was deleted behind the hub's back (an operator, a reset): make a new one and start over.
-      if (!state || !isNotFound(err)) throw err;
+      if (!state || !isFailure(err, 'Google', 'NotFound')) throw err;
       log.warn('calendar of the saved state is gone; creating it again', { kuerzel, calendarId });
       state = null;
       calendarId = await ensureCalendar();
@@ -92,18 +91,11 @@ export async function calendarSyncWorkflow(input: CalendarSyncInput): Promise<Ca
   upsertSearchAttributes([{ key: HubOutcome, value: complete ? (plan.actions.length > 0 ? 'changed' : 'no_change') : 'failed' }]);
   if (!complete) {
     throw ApplicationFailure.nonRetryable(
-      `${failures.length} of ${plan.actions.length} calendar changes failed; the next run tries them again. First: ${messageOf(failures[0])}`,
+      `${failures.length} of ${plan.actions.length} calendar changes failed; the next run tries them again. First: ${failureMessage(failures[0])}`,
       'CalendarSyncIncomplete',
     );
   }
   return { kuerzel, mode, syncTokenExpired, calendarCreated, actions: summary, googleCalls: count.google, advowareCalls: count.advoware };
 }
 
-function isNotFound(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'GoogleNotFound';
-}
 
-function messageOf(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
-}

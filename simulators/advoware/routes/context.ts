@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import type { PartyStore } from '../party-store.js';
+import type { BeteiligteStore } from '../beteiligte-store.js';
 import type { TerminStore } from '../termin-store.js';
 import type { TokenService } from '../token.js';
 import type { Kommunikation } from '../types.js';
@@ -9,7 +9,7 @@ import type { Kommunikation } from '../types.js';
  * registered while the base class is still being constructed, before the stores exist.
  */
 export interface AdvowareContext {
-  readonly parties: PartyStore;
+  readonly parties: BeteiligteStore;
   readonly calendar: TerminStore;
   readonly tokens: TokenService;
   readonly singleGetShape: 'array' | 'object';

@@ -3,19 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
-import { createActivities } from '../activities';
 import { createAdvowareClient } from '../clients/advoware/client';
 import { EspoCrmClient, type EspoEntity } from '../clients/espocrm/client';
 import { SyncRequester } from '../clients/temporal/sync-requests';
-import { createGoogleCalendarApi } from '../clients/google/calendar-api';
-import { CalendarStateStore } from '../clients/redis/calendar-state';
-import { advowareEnv, calendarSyncEnv, googleEnv, parseEnv, partySyncEnv } from '../config/env';
+import { activityConfigSchema, advowareEnv, parseEnv } from '../config/env';
 import { espoToAdvoware, mergeForPut } from '../domain/beteiligte/mapping';
-import type { EspoBeteiligte } from '../domain/beteiligte/types';
+import type { EspoBeteiligte } from '../contracts/espocrm';
 import { AdvowareSimulator } from '../simulators/advoware/simulator';
 import { EspoCrmSimulator } from '../simulators/espocrm/simulator';
-import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor } from '../simulators/sandbox-credentials';
-import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../workflows/beteiligte/definitions';
+import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../simulators/sandbox-credentials';
+import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../contracts/beteiligte';
+import { composeActivities } from '../workers/activities';
 import { createHubWorker } from '../workers/worker';
 import { percentile, round, timed, type BenchRow } from './stats';
 
@@ -26,7 +24,7 @@ const ENTITY = 'CBeteiligte';
  * Latency is from the request (what the gateway does for a webhook) until both sides are
  * consistent; the same steps as bare client calls show what orchestration costs.
  */
-export async function benchParty(samples = 30, drainCount = 1000): Promise<{ rows: BenchRow[]; json: Record<string, number> }> {
+export async function benchBeteiligte(samples = 30, drainCount = 1000): Promise<{ rows: BenchRow[]; json: Record<string, number> }> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: [], termine: [] } });
   const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
@@ -40,23 +38,17 @@ export async function benchParty(samples = 30, drainCount = 1000): Promise<{ row
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }) });
   const requester = new SyncRequester(client, taskQueue);
-  const calendarSync = parseEnv(calendarSyncEnv, {});
   const worker = await createHubWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     maxConcurrentActivityTaskExecutions: 50,
-    activities: createActivities({
-      advoware: advowareClient,
-      espocrm: espocrmClient,
-      requester,
-      adminUserId: 'bench-admin',
-      partySync: parseEnv(partySyncEnv, {}),
-      // The party benchmark never reaches Google: a closed port stands in for it.
-      google: createGoogleCalendarApi({ ...parseEnv(googleEnv, { GOOGLE_CALENDAR_BASE_URL: 'http://127.0.0.1:9' }), ...calendarSync }, redis),
-      calendarState: new CalendarStateStore(redis),
-      calendarSync,
-    }),
+    // Production settings; the Beteiligte benchmark never reaches Google: a closed port stands in for it.
+    activities: composeActivities(
+      parseEnv(activityConfigSchema, { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor(espocrmUrl), ...googleEnvFor('http://127.0.0.1:9') }),
+      { redis, client, taskQueue },
+      { advoware: advowareClient, espocrm: espocrmClient },
+    ),
   });
   const running = worker.run();
 

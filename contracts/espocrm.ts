@@ -70,3 +70,14 @@ export type EspoStammdaten = Pick<
   EspoBeteiligte,
   'name' | 'firstName' | 'lastName' | 'firmenname' | 'salutationName' | 'dateOfBirth' | 'rechtsform'
 >;
+
+/** EspoCRM's `where` filter language (SPEC §4), as the REST API takes it in the query string. */
+export type WhereClause =
+  | {
+      type: 'equals' | 'notEquals' | 'before' | 'after' | 'lessThan' | 'greaterThan';
+      attribute: string;
+      value: string | number | boolean;
+    }
+  | { type: 'in' | 'notIn'; attribute: string; value: readonly (string | number)[] }
+  | { type: 'isNull' | 'isNotNull'; attribute: string }
+  | { type: 'or' | 'and'; value: readonly WhereClause[] };

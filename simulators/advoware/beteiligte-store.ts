@@ -15,7 +15,7 @@ import type {
 
 type StoredAdresse = Omit<Adresse, 'reihenfolgeIndex'>;
 
-interface PartyRecord {
+interface BeteiligteRecord {
   data: Omit<Beteiligte, 'kommunikation'>;
   kommunikation: Kommunikation[];
   /** In reihenfolgeIndex order: position + 1 is the index. */
@@ -69,8 +69,8 @@ const EMPTY_BANK: BankverbindungFields = { iban: null, bic: null, bank: null, ko
  * (true data, including the true kommKz); the HTTP layer applies Advoware's quirks.
  * Every write of an entity gives that entity, and only that entity, a new rowId.
  */
-export class PartyStore {
-  private readonly parties = new Map<number, PartyRecord>();
+export class BeteiligteStore {
+  private readonly parties = new Map<number, BeteiligteRecord>();
   private readonly betNrs = new Sequence(FIRST_BET_NR);
   private readonly kommIds = new Sequence(1);
   private readonly bankIds = new Sequence(1);
@@ -212,7 +212,7 @@ export class PartyStore {
     for (const b of bankverbindungen) this.addBankverbindung(betNr, b);
   }
 
-  private party(betNr: number): PartyRecord {
+  private party(betNr: number): BeteiligteRecord {
     const party = this.parties.get(betNr);
     if (!party) throw notFound(`Beteiligter ${betNr} nicht gefunden.`);
     return party;
@@ -231,7 +231,7 @@ export class PartyStore {
   }
 }
 
-function toBeteiligte(party: PartyRecord): Beteiligte {
+function toBeteiligte(party: BeteiligteRecord): Beteiligte {
   return { ...structuredClone(party.data), kommunikation: structuredClone(party.kommunikation) };
 }
 

@@ -1,0 +1,91 @@
+import { defineSignal } from '@temporalio/workflow';
+import type { EspoBeteiligte } from './espocrm';
+import { workflowRef } from './workflow-ref';
+
+/** What asked for a sync: an EspoCRM webhook event, the sweep schedule or an operator. */
+export type SyncReason = 'create' | 'update' | 'delete' | 'sweep' | 'manual';
+
+export interface SyncRequest {
+  reason: SyncReason;
+}
+
+export interface BeteiligteSyncInput {
+  espoId: string;
+}
+
+/** The outcome of one run, as the workflow result lists it and the `HubOutcome` search attribute shows it. */
+export type RunDecision =
+  | 'create'
+  | 'initial_sync'
+  | 'espocrm_newer'
+  | 'advoware_newer'
+  | 'conflict'
+  | 'no_change'
+  | 'deleted_in_advoware'
+  | 'deleted_in_espocrm'
+  | 'missing_in_espocrm'
+  | 'failed'
+  | 'permanently_failed';
+
+export interface RunOutcome {
+  decision: RunDecision;
+  /** Advoware or EspoCRM field names whose values the run wrote. */
+  fieldsChanged: string[];
+  /** Calls to EspoCRM and Advoware, each counted once however often Temporal retried it. */
+  apiCalls: number;
+  betNr?: number;
+  error?: string;
+}
+
+export interface BeteiligteSyncResult {
+  espoId: string;
+  runs: RunOutcome[];
+}
+
+export interface SweepResult {
+  pages: number;
+  signalled: number;
+}
+
+/** One workflow per EspoCRM Beteiligte: its ID is the lock that the original kept in Redis. */
+export const beteiligteSyncWorkflowId = (espoId: string): string => `beteiligte-sync/${espoId}`;
+
+export type BeteiligteSyncWorkflow = (input: BeteiligteSyncInput) => Promise<BeteiligteSyncResult>;
+export type BeteiligteSweepWorkflow = () => Promise<SweepResult>;
+export const beteiligteSyncRef = workflowRef<BeteiligteSyncWorkflow>('beteiligteSyncWorkflow');
+export const beteiligteSweepRef = workflowRef<BeteiligteSweepWorkflow>('beteiligteSweepWorkflow');
+
+/** Sent by the gateway (webhooks) and the sweep with signal-with-start: a running sync picks it up as one more run. */
+export const syncRequested = defineSignal<[SyncRequest]>('syncRequested');
+
+export const BETEILIGTE_SWEEP_SCHEDULE_ID = 'beteiligte-sync-sweep';
+/** The sweep's workflow ID: with the schedule's SKIP policy, never two sweeps at once. */
+export const BETEILIGTE_SWEEP_WORKFLOW_ID = 'beteiligte-sync-sweep-run';
+
+/** The worker's configuration for the sync, recorded in each run's history (see the settings activity). */
+export interface BeteiligteSyncSettings {
+  backoffMs: number[];
+  maxAttempts: number;
+  autoResetMs: number;
+  staleMs: number;
+  callTimeoutMs: number;
+}
+
+export interface LoadedBeteiligte {
+  entity: EspoBeteiligte;
+  /** Content hash of the entity's sync-relevant values now, compared with its stored `stammdatenHash`. */
+  currentHash: string;
+}
+
+export interface NotificationRequest {
+  /** The Beteiligte's assigned user; the configured admin when absent. */
+  userId?: string | null;
+  message: string;
+  relatedId: string;
+}
+
+export interface SweepPage {
+  ids: string[];
+  /** Absent on the last page. */
+  nextAfterId?: string;
+}

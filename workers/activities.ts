@@ -1,0 +1,37 @@
+import type { Client } from '@temporalio/client';
+import type { Redis } from 'ioredis';
+import { createActivities, type ActivityDeps, type HubActivities } from '../activities';
+import { createAdvowareClient } from '../clients/advoware/client';
+import { createEspoCrmClient } from '../clients/espocrm/client';
+import { createGoogleCalendarApi } from '../clients/google/calendar-api';
+import { CalendarStateStore } from '../clients/redis/calendar-state';
+import { SyncRequester } from '../clients/temporal/sync-requests';
+import type { ActivityConfig } from '../config/env';
+
+/** What the activities share with the rest of the process: Redis (token cache, rate limit, cursors) and Temporal. */
+export interface ActivityServices {
+  redis: Redis;
+  /** The sweep signals the Beteiligte workflows through it, on `taskQueue`. */
+  client: Client;
+  taskQueue: string;
+}
+
+/** Clients that replace the configured ones, for a test or benchmark that needs one with its own timing or key. */
+export type ClientOverrides = Partial<Pick<ActivityDeps, 'advoware' | 'espocrm' | 'google' | 'calendarState'>>;
+
+/**
+ * The composition root of the worker's activities: the worker process, the tests and the benchmarks all build
+ * them here, from the same configuration, so what a test runs is what production runs.
+ */
+export function composeActivities(config: ActivityConfig, services: ActivityServices, overrides: ClientOverrides = {}): HubActivities {
+  return createActivities({
+    advoware: overrides.advoware ?? createAdvowareClient(config, services.redis),
+    espocrm: overrides.espocrm ?? createEspoCrmClient(config),
+    google: overrides.google ?? createGoogleCalendarApi(config, services.redis),
+    calendarState: overrides.calendarState ?? new CalendarStateStore(services.redis),
+    requester: new SyncRequester(services.client, services.taskQueue),
+    adminUserId: config.ESPOCRM_ADMIN_USER_ID,
+    beteiligteSync: config,
+    calendarSync: config,
+  });
+}
