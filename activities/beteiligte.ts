@@ -1,7 +1,7 @@
 import type { Beteiligte, BeteiligteWrite } from '../contracts/advoware';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
-import type { LoadedBeteiligte, NotificationRequest } from '../contracts/beteiligte';
+import type { LoadedBeteiligte, NotificationRequest, StoredBeteiligte } from '../contracts/beteiligte';
 import { isFailure } from '../contracts/failures';
 import type { EspoBeteiligte } from '../contracts/espocrm';
 import { stammdatenHash } from '../domain/beteiligte/hash';
@@ -24,9 +24,13 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
       }
     },
 
-    /** Partial update; the answer is not needed, so only the fields written travel back into history. */
-    async espoUpdateBeteiligte(id: string, patch: Partial<EspoBeteiligte>): Promise<void> {
-      await deps.espocrm.update(ENTITY, id, patch);
+    /**
+     * Partial update. EspoCRM answers with the stored entity: its content hash (not the whole entity, which would
+     * only bloat history) tells the workflow whether a user's edit landed while the run was writing.
+     */
+    async espoUpdateBeteiligte(id: string, patch: Partial<EspoBeteiligte>): Promise<StoredBeteiligte> {
+      const stored = await deps.espocrm.update<EspoBeteiligte & EspoEntity>(ENTITY, id, patch);
+      return { currentHash: stammdatenHash(stored) };
     },
 
     async espoNotify(request: NotificationRequest): Promise<void> {

@@ -35,6 +35,11 @@ export interface RunOutcome {
   apiCalls: number;
   betNr?: number;
   error?: string;
+  /**
+   * EspoCRM's answer to the run's last write showed content the run had not synced (a user edited while the run
+   * was writing): the workflow runs again at once instead of trusting the `clean` it just wrote.
+   */
+  editedDuringRun?: boolean;
 }
 
 export interface BeteiligteSyncResult {
@@ -74,6 +79,12 @@ export interface BeteiligteSyncSettings {
 export interface LoadedBeteiligte {
   entity: EspoBeteiligte;
   /** Content hash of the entity's sync-relevant values now, compared with its stored `stammdatenHash`. */
+  currentHash: string;
+}
+
+/** What an EspoCRM write answered, as far as the sync needs it. */
+export interface StoredBeteiligte {
+  /** Content hash of the entity as stored after the write: another value than the run wrote means a user edited meanwhile. */
   currentHash: string;
 }
 

@@ -12,6 +12,7 @@ import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
 import { beteiligteSweepWorkflow } from '../../workflows';
 import { beteiligteSyncWorkflowId, type BeteiligteSyncResult, type RunOutcome } from '../../contracts/beteiligte';
+import { temporal } from '@temporalio/proto';
 import type { AdvowareClient } from '../../clients/advoware/client';
 import { advowareClientFor } from '../support/gateway';
 import { testRedis } from '../support/services';
@@ -71,6 +72,16 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     return { run: runs[0] as RunOutcome, calls: all.length, writes };
   }
 
+  /** Workflow tasks and regular activities in the history of the party's latest workflow run. */
+  async function historyCounts(id: string): Promise<{ workflowTasks: number; activities: number }> {
+    const history = await hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).fetchHistory();
+    const types = (history.events ?? []).map((e) => e.eventType);
+    return {
+      workflowTasks: types.filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length,
+      activities: types.filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length,
+    };
+  }
+
   /** The token is fetched once per hub, not per run: fetch it first so budgets count only sync calls. */
   async function warmToken(): Promise<void> {
     await advowareClient.listMitarbeiter();
@@ -119,6 +130,9 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     assert.equal(run.decision, 'no_change');
     assert.ok(calls <= 2, `no change took ${calls} calls`);
     assert.equal(writes, 0);
+    const tasks = await historyCounts(id);
+    assert.equal(tasks.workflowTasks, 1, 'the reads are local activities: the whole run is one workflow task');
+    assert.equal(tasks.activities, 0);
   });
 
   it('pushes an EspoCRM edit to Advoware (read-modify-write) with at most 4 calls, keeping Advoware-only fields', async () => {
@@ -137,6 +151,7 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     assert.equal(party.briefAnrede, 'Sehr geehrte Frau Dr. Mustermann');
     assert.equal(entity(id).advowareRowId, party.rowId, 'the rowId from the PUT answer is stored');
     assert.equal(entity(id).syncStatus, 'clean');
+    assert.equal((await historyCounts(id)).activities, 1, 'only the Advoware PUT is a regular activity');
     assert.equal((await syncCounted(id)).writes, 0);
   });
 
@@ -197,6 +212,23 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     assert.equal(advoware.calls.count(/^POST \/api\/v1\/advonet/), 0);
   });
 
+  it('a Beteiligte deleted in Advoware is notified once: later edits are quiet no-ops without Advoware calls', async () => {
+    const { id, betNr } = await linkedPerson();
+    advoware.deleteBeteiligte(betNr);
+    await sync(id);
+    const deletedAt = entity(id).advowareDeletedAt;
+    assert.equal(espocrm.notifications('admin-user').length, 1);
+
+    espocrm.userUpdate(ENTITY, id, { lastName: 'Nach dem Löschen' });
+    const again = await syncCounted(id);
+    assert.equal(again.run.decision, 'deleted_in_advoware');
+    assert.equal(again.calls, 1, 'only the EspoCRM read');
+    assert.equal(again.writes, 0);
+    assert.equal(espocrm.notifications('admin-user').length, 1, 'no second notification');
+    assert.equal(entity(id).advowareDeletedAt, deletedAt, 'the deletion time is not rewritten');
+    assert.equal(advoware.calls.count(/advonet\/Beteiligte/), 0, 'Advoware is not asked again');
+  });
+
   it('records an EspoCRM delete and deletes nothing in Advoware', async () => {
     const { id, betNr } = await linkedPerson();
     advoware.calls.reset();
@@ -216,21 +248,29 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     assert.equal(entity(id).syncStatus, 'clean');
   });
 
-  it('an EspoCRM edit made while a run is in flight reaches Advoware in the next run', async () => {
+  it('an edit saved while the run writes to Advoware, its webhook lost, is never marked clean: the run goes again at once', async () => {
     const { id, betNr } = await linkedPerson();
     espocrm.userUpdate(ENTITY, id, { lastName: 'Erste' });
-    // Hold the Advoware PUT, so the edit below lands between the run's read and its final write.
+    // Hold the Advoware PUT, so the edit below lands between the run's read and its final write. No webhook
+    // reaches the hub in this test (none is registered): the edit's webhook is as good as dropped.
     advoware.faults.add({ method: 'PUT', path: 'Beteiligte', latencyMs: 1_500, times: 1 });
     await requester.requestBeteiligteSync(id, 'update');
     await sleep(700);
     espocrm.userUpdate(ENTITY, id, { lastName: 'Zweite' });
-    await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
-    assert.equal(advoware.getBeteiligte(betNr).name, 'Erste', 'the run wrote what it had read');
+    const result: BeteiligteSyncResult = await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
 
-    const [next] = await sync(id);
-    assert.equal(next?.decision, 'espocrm_newer');
-    assert.equal(advoware.getBeteiligte(betNr).name, 'Zweite');
-    assert.equal((await syncCounted(id)).writes, 0);
+    assert.deepEqual(
+      result.runs.map((r) => [r.decision, r.editedDuringRun ?? false]),
+      [
+        ['espocrm_newer', true],
+        ['espocrm_newer', false],
+      ],
+      'the first run saw the edit in the answer to its last EspoCRM write and ran again',
+    );
+    assert.equal(advoware.getBeteiligte(betNr).name, 'Zweite', 'the edit reached Advoware without a webhook or a sweep');
+    assert.equal(entity(id).syncStatus, 'clean');
+    assert.equal(entity(id).stammdatenHash, stammdatenHash(entity(id)), 'clean with the hash of the content Advoware has');
+    assert.equal((await syncCounted(id)).writes, 0, 'nothing left to do');
   });
 
   it('rides out a 5xx burst: status passes through failed, then ends clean', async () => {

@@ -8,24 +8,50 @@ export const { beteiligteSyncSettings } = proxyLocalActivities<SettingsActivitie
 });
 
 /**
- * Calls inside one sync attempt: a short burst of retries rides out a blip (5xx, 429,
- * time-out); what still fails ends the attempt, and the workflow's status machine takes
- * over with its long backoff (1 min … 4 h). 400/403/404 are non-retryable by type.
+ * Reads, and the EspoCRM partial update (it writes the same values again if repeated): local activities. They
+ * run inside the workflow task that needs them, so a run costs no round trip through the server per call; if
+ * the worker dies before the task completes, they simply run again.
  */
-export function syncCalls(callTimeoutMs: number) {
-  return proxyActivities<BeteiligteActivities>({
-    startToCloseTimeout: callTimeoutMs,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
-  });
+type RepeatSafe = Pick<BeteiligteActivities, 'espoGetBeteiligte' | 'advowareGetBeteiligte' | 'espoUpdateBeteiligte'>;
+
+/**
+ * Writes that must not repeat once they landed: Advoware POST (a second party) and PUT (a second rowId), and
+ * notifications (a second message). Regular activities: the server records each completion at once, so a
+ * worker crash after the write does not run it again (test/workflows/beteiligte-worker-crash.test.ts).
+ */
+type LandOnce = Pick<BeteiligteActivities, 'advowareCreateBeteiligte' | 'advowareUpdateBeteiligte' | 'espoNotify'>;
+
+/**
+ * Calls inside one sync attempt: a short burst of retries rides out a blip (5xx, 429, time-out); what still
+ * fails ends the attempt, and the workflow's status machine takes over with its long backoff (1 min … 4 h).
+ * 400/403/404 are non-retryable by type.
+ */
+const attemptRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 };
+
+export type SyncCalls = RepeatSafe & LandOnce;
+
+export function syncCalls(callTimeoutMs: number): SyncCalls {
+  // Named one by one: the proxies are Proxy objects whose functions appear only when asked for, not when spread.
+  const local = proxyLocalActivities<RepeatSafe>({ startToCloseTimeout: callTimeoutMs, retry: attemptRetry });
+  const landOnce = proxyActivities<LandOnce>({ startToCloseTimeout: callTimeoutMs, retry: attemptRetry });
+  return {
+    espoGetBeteiligte: local.espoGetBeteiligte,
+    advowareGetBeteiligte: local.advowareGetBeteiligte,
+    espoUpdateBeteiligte: local.espoUpdateBeteiligte,
+    advowareCreateBeteiligte: landOnce.advowareCreateBeteiligte,
+    advowareUpdateBeteiligte: landOnce.advowareUpdateBeteiligte,
+    espoNotify: landOnce.espoNotify,
+  };
 }
 
 /**
- * Writing the final status must not give up: an entity may never stay without one
- * (SPEC §5.6), so these retry until EspoCRM answers again.
+ * Writing the final status must not give up: an entity may never stay without one (SPEC §5.6), so these
+ * retry until EspoCRM answers again.
  */
-export function statusCalls(callTimeoutMs: number) {
-  return proxyActivities<BeteiligteActivities>({
-    startToCloseTimeout: callTimeoutMs,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-  });
+const statusRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' };
+
+export function statusCalls(callTimeoutMs: number): Pick<SyncCalls, 'espoUpdateBeteiligte' | 'espoNotify'> {
+  const local = proxyLocalActivities<RepeatSafe>({ startToCloseTimeout: callTimeoutMs, retry: statusRetry });
+  const landOnce = proxyActivities<LandOnce>({ startToCloseTimeout: callTimeoutMs, retry: statusRetry });
+  return { espoUpdateBeteiligte: local.espoUpdateBeteiligte, espoNotify: landOnce.espoNotify };
 }

@@ -60,6 +60,8 @@ export async function beteiligteSyncWorkflow(input: BeteiligteSyncInput): Promis
     recordOutcome(attempt.outcome.decision);
     failedAttempts = attempt.failedAttempts;
 
+    // The run's own `clean` is not to be trusted: go again now, while the edit is known (SPEC §5.6).
+    if (attempt.outcome.editedDuringRun) requested = true;
     if (attempt.outcome.decision === 'failed') {
       // Durable timer, cut short by a new request (e.g. the user fixed the data).
       await condition(() => requested, backoffFor(attempt.failedAttempts - 1, settings));
