@@ -2,7 +2,7 @@ import type { AdvowareClient } from '../clients/advoware/client';
 import { SyncTokenExpired, type GoogleCalendarApi } from '../clients/google/calendar-api';
 import type { CalendarStateStore } from '../clients/redis/calendar-state';
 import { isFailure } from '../contracts/failures';
-import type { CalendarSettings, CalendarSyncState, EnsuredCalendar, GoogleEventList } from '../contracts/calendar';
+import type { CalendarSettings, CalendarSyncState, EnsuredCalendar, GoogleEventList } from '../domain/calendar/run-state';
 import type { CalendarSyncConfig } from '../config/env';
 import { berlinToday } from '../domain/calendar/berlin';
 import { activeKuerzels } from '../domain/calendar/employees';

@@ -1,8 +1,20 @@
-import type { CalendarIndex } from '../domain/calendar/sync-index';
-import type { PlanSummary } from '../domain/calendar/actions';
-import type { DateWindow } from '../domain/calendar/span';
-import type { HubEvent } from '../domain/calendar/types';
 import { workflowRef } from './workflow-ref';
+
+/** What a calendar run can do to one appointment; the result counts them. */
+export const CALENDAR_ACTION_KINDS = [
+  'createEvent',
+  'updateEvent',
+  'deleteEvent',
+  'recreateEvent',
+  'createTermin',
+  'updateTermin',
+  'deleteTermin',
+  'tagEvent',
+] as const;
+export type CalendarActionKind = (typeof CALENDAR_ACTION_KINDS)[number];
+
+/** Actions of one run by kind, how many lost detail in Advoware (`lossy`), and events left alone (`skipped`). */
+export type PlanSummary = Record<CalendarActionKind, number> & { total: number; lossy: number; skipped: number };
 
 export const CALENDAR_SYNC_ALL_WORKFLOW_ID = 'calendar-sync-all';
 export const CALENDAR_SYNC_SCHEDULE_ID = 'calendar-sync-schedule';
@@ -50,40 +62,3 @@ export type CalendarSyncWorkflow = (input: CalendarSyncInput) => Promise<Calenda
 export type CalendarSyncAllWorkflow = (input?: CalendarSyncAllInput) => Promise<CalendarSyncAllResult>;
 export const calendarSyncRef = workflowRef<CalendarSyncWorkflow>('calendarSyncWorkflow');
 export const calendarSyncAllRef = workflowRef<CalendarSyncAllWorkflow>('calendarSyncAllWorkflow');
-
-/** The worker's calendar configuration and today's window, recorded in each run's history. */
-export interface CalendarSettings {
-  /** Default of `full_content` when a run is not told otherwise. */
-  fullContent: boolean;
-  /** Today's window in Berlin dates; read per run, so it moves with the calendar. */
-  window: DateWindow;
-  fullResyncMs: number;
-  concurrency: number;
-  writeConcurrency: number;
-  callTimeoutMs: number;
-}
-
-export type GoogleEventList = { expired: false; events: HubEvent[]; nextSyncToken: string; pages: number } | { expired: true };
-
-export interface EnsuredCalendar {
-  calendarId: string;
-  created: boolean;
-  /** Google calls it took. */
-  calls: number;
-}
-
-/**
- * What one employee's calendar sync carries from run to run. It is a cursor, not a second source of truth:
- * the mapping lives on the events' tags (SPEC §6), so a lost state only costs one full list that rebuilds it.
- */
-export interface CalendarSyncState {
-  calendarId: string;
-  /** null: the next run lists the whole calendar (first run, or a run whose changes did not all land). */
-  syncToken: string | null;
-  index: CalendarIndex;
-  /** Epoch ms of the last full Google list (the periodic full resync heals drift). */
-  fullListedAt: number;
-  /** Epoch ms of the last successful run: `calendar-sync-all` serves the oldest first. */
-  syncedAt: number;
-  fullContent: boolean;
-}

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CalendarSyncState } from '../../contracts/calendar';
+import type { CalendarSyncState } from '../../domain/calendar/run-state';
 
 const KEY_PREFIX = 'calendar_sync_state:';
 

@@ -3,6 +3,7 @@
  * activities. Actions carry ready bodies so the workflow needs no mapping knowledge. They are independent of
  * each other (each touches its own event or Termin), so their order is free.
  */
+import { CALENDAR_ACTION_KINDS, type CalendarActionKind, type PlanSummary } from '../../contracts/calendar';
 import type { HubEvent, HubOrigin, Termin, TerminWrite } from './types';
 
 export type CalendarAction =
@@ -26,18 +27,9 @@ export type CalendarAction =
   /** Content already equal, only the tags are stale or incomplete: patch them. */
   | { kind: 'tagEvent'; eventId: string; frNr: number; rowId: string; patch: HubEvent };
 
-export type CalendarActionKind = CalendarAction['kind'];
-
-export const ACTION_KINDS: readonly CalendarActionKind[] = [
-  'createEvent',
-  'updateEvent',
-  'deleteEvent',
-  'recreateEvent',
-  'createTermin',
-  'updateTermin',
-  'deleteTermin',
-  'tagEvent',
-];
+// Every kind of action is one the run's result counts (contracts/calendar.ts), and the other way round.
+void ((kind: CalendarAction['kind']): CalendarActionKind => kind);
+void ((kind: CalendarActionKind): CalendarAction['kind'] => kind);
 
 /** An event the plan left alone on purpose, for the run's log and the audit command. */
 export interface SkippedEvent {
@@ -50,10 +42,8 @@ export interface CalendarPlan {
   skipped: SkippedEvent[];
 }
 
-export type PlanSummary = Record<CalendarActionKind, number> & { total: number; lossy: number; skipped: number };
-
 export function summarizePlan(plan: CalendarPlan): PlanSummary {
-  const counts = Object.fromEntries(ACTION_KINDS.map((kind) => [kind, 0])) as Record<CalendarActionKind, number>;
+  const counts = Object.fromEntries(CALENDAR_ACTION_KINDS.map((kind) => [kind, 0])) as Record<CalendarActionKind, number>;
   let lossy = 0;
   for (const action of plan.actions) {
     counts[action.kind] += 1;

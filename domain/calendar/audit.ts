@@ -4,7 +4,8 @@
  * nothing", and every difference names what that run would do about it. A full plan without an index is used:
  * the audit has no workflow state, and the tags on the events say everything the planner needs.
  */
-import type { CalendarAction, CalendarActionKind, SkippedEvent } from './actions';
+import type { CalendarActionKind } from '../../contracts/calendar';
+import type { CalendarAction, SkippedEvent } from './actions';
 import { datePart } from './advoware-dates';
 import { normalizedContent } from './compare';
 import { planCalendarSync } from './plan';

@@ -8,7 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createGoogleCalendarApi, HUB_CALENDAR_MARKER, type GoogleCalendarApi } from '../../clients/google/calendar-api';
 import { CalendarStateStore } from '../../clients/redis/calendar-state';
-import type { CalendarSyncState } from '../../contracts/calendar';
+import type { CalendarSyncState } from '../../domain/calendar/run-state';
 import { calendarToolConfigSchema, parseEnv } from '../../config/env';
 import { addDays, berlinToday } from '../../domain/calendar/berlin';
 import { terminToEvent } from '../../domain/calendar/to-event';

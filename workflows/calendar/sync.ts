@@ -5,7 +5,8 @@ import { planCalendarSync } from '../../domain/calendar/plan';
 import { indexAfterList, type CalendarIndex } from '../../domain/calendar/sync-index';
 import { HubOutcome } from '../../contracts/search-attributes';
 import { calendarLoadState, calendarSaveState, calendarSettings, externalCalls } from './activities';
-import type { CalendarSyncInput, CalendarSyncResult, CalendarSyncState, GoogleEventList } from '../../contracts/calendar';
+import type { CalendarSyncInput, CalendarSyncResult } from '../../contracts/calendar';
+import type { CalendarSyncState, GoogleEventList } from '../../domain/calendar/run-state';
 import { executeAction, settleWithLimit, type CallCount } from './execute';
 
 /**
