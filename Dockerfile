@@ -1,32 +1,34 @@
-# The bitbylaw hub: one image for the Temporal worker and the Express gateway.
-# The hub runs its TypeScript directly with tsx (`node --import tsx`), as in development.
-#   worker:  node --import tsx workers/main.ts
-#   gateway: node --import tsx api/main.ts   (default)
+# The bitbylaw hub: one image for the Temporal worker and the Express gateway, run as compiled
+# JavaScript (no TypeScript tooling at runtime):
+#   worker:  node dist/workers/main.js
+#   gateway: node dist/api/main.js   (default)
 # Built by temporal-docker/docker-compose.yml (context: the repository root).
-FROM node:20.19.5-bookworm-slim
 
+# Build stage: every dependency, `npm run build` emits dist/ (tsc) and the workflow bundle.
+FROM node:20.19.5-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+# Whatever .dockerignore lets in: the runtime sources, tsconfig files and the build script.
+COPY . .
+RUN npm run build
+
+# Runtime stage: production dependencies and dist/ only.
+FROM node:20.19.5-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 
-# Dependencies first, so source changes do not reinstall them. tsx is a runtime dependency.
+# Dependencies first, so source changes do not reinstall them.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# Only what the worker and the gateway load (no tests, simulators or scripts).
-COPY tsconfig.json ./
-COPY config ./config
-COPY lib ./lib
-COPY domain ./domain
-COPY clients ./clients
-COPY activities ./activities
-COPY workflows ./workflows
-COPY workers ./workers
-COPY api ./api
+# The compiled hub and dist/workflow-bundle.js, which the worker loads instead of bundling at start.
+COPY --from=build /app/dist ./dist
 
-# Source stays root-owned and read-only for the process; it runs as the image's non-root user.
+# Files stay root-owned and read-only for the process; it runs as the image's non-root user.
 USER node
 
 # Gateway HTTP port (PORT) and worker Prometheus metrics (WORKER_METRICS_PORT).
 EXPOSE 3000 9464
 
-CMD ["node", "--import", "tsx", "api/main.ts"]
+CMD ["node", "dist/api/main.js"]

@@ -93,7 +93,6 @@ async function main(): Promise<number> {
   }
 }
 
-
 /** One after another: the rate limit paces Google anyway, and the output keeps the requested order. */
 async function auditAll(tool: CalendarTool, kuerzels: string[], options: AuditOptions): Promise<CalendarReport[]> {
   if (kuerzels.length === 0) return [];
@@ -119,11 +118,14 @@ function readable(reports: CalendarReport[], options: AuditOptions): string {
   const mode = options.fullContent ? 'full content' : 'private (times only)';
   const lines = [`Calendar audit, window ${options.window.from} to ${options.window.to}, ${mode}`, ''];
   for (const report of reports) {
-    const where = report.calendar ? `calendar ${report.calendar.summary} (${report.calendar.id}), ${count(report.events ?? 0, 'event')}` : 'no hub calendar';
+    const where = report.calendar
+      ? `calendar ${report.calendar.summary} (${report.calendar.id}), ${count(report.events ?? 0, 'event')}`
+      : 'no hub calendar';
     lines.push(`${report.kuerzel}: ${where}, ${count(report.termine, 'Termin', 'Termine')} in Advoware`);
     for (const d of report.differences) lines.push(...differenceLines(d));
     for (const note of report.skipped) lines.push(...noteLines(note));
-    if (report.duplicateCalendarIds.length > 0) lines.push(`  note: further hub calendars for ${report.kuerzel} not compared: ${report.duplicateCalendarIds.join(', ')}`);
+    if (report.duplicateCalendarIds.length > 0)
+      lines.push(`  note: further hub calendars for ${report.kuerzel} not compared: ${report.duplicateCalendarIds.join(', ')}`);
     lines.push(`  ${report.inSync ? 'in sync' : count(report.differences.length, 'difference')}`, '');
   }
   lines.push(summaryLine(reports));

@@ -33,7 +33,9 @@ async function main(): Promise<number> {
     const all = await tool.google.listHubCalendars();
     const doomed = all.filter((c) => only.size === 0 || only.has(c.kuerzel.toUpperCase()));
     if (doomed.length === 0) {
-      console.log(only.size === 0 ? 'No hub-created calendars: nothing to delete.' : `No hub-created calendars for ${[...only].join(', ')}: nothing to delete.`);
+      console.log(
+        only.size === 0 ? 'No hub-created calendars: nothing to delete.' : `No hub-created calendars for ${[...only].join(', ')}: nothing to delete.`,
+      );
       return EXIT.ok;
     }
     console.log(`Hub-created calendars to delete (calendars without the hub's marker are never touched):`);

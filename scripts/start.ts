@@ -3,45 +3,64 @@
  *
  * Sandbox mode (no Advoware credentials configured): a Temporal dev server with Web UI
  * (state in a SQLite file), Redis, the simulators with demo data, the worker and the
- * gateway. Production mode: only the worker and the gateway, against `.env`.
- * Ctrl-C stops everything this script started.
+ * gateway, all from source. Production mode: only the worker and the gateway, compiled (dist/).
+ *
+ * Ctrl-C stops everything this script started before it exits. Every child is recorded under
+ * <state dir>/run/, so when this script is killed outright, the next start stops the leftovers first.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  gatewayConfigSchema,
-  loadDotEnv,
-  parseEnv,
-  sandboxEnv,
-  workerConfigSchema,
-  type SandboxConfig,
-} from '../config/env';
+import { gatewayConfigSchema, loadDotEnv, parseEnv, sandboxEnv, workerConfigSchema, type SandboxConfig } from '../config/env';
 import { SANDBOX_HUB_API_KEY } from '../simulators/sandbox-credentials';
 import { startSandboxSimulators, type Sandbox } from '../simulators/sandbox';
-import { redisAnswers, startOwnRedis, startTemporalDev } from './lib/local-services';
-import { ManagedProcess } from './lib/managed-process';
+import { DIST_ENTRIES, ensureBuilt } from './lib/build-freshness';
+import { redisAnswers, startRedis, startTemporalDev } from './lib/local-services';
+import { forgetProcess, recordProcess, runningRecord, stopLeftovers } from './lib/process-record';
+import { Supervisor } from './lib/supervisor';
 import { ensureLocalTools } from './lib/tools';
 import { httpOk, waitUntil } from './lib/wait';
 
-const log = (message: string) => console.log(`[start] ${message}`);
+// With `npm start | tee log`, Ctrl-C kills tee first: a write to the closed pipe must not kill us
+// halfway through stopping the children (EPIPE would be an uncaught 'error' event).
+let outputClosed = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', () => {
+    outputClosed = true;
+    // The reader is gone (`npm start | head`): as SIGPIPE would, but orderly.
+    void shutdown(1);
+  });
+}
 
-/** Everything started so far, stopped in reverse order. */
-const stoppers: { name: string; stop: () => Promise<void> }[] = [];
-let shuttingDown = false;
-
-async function shutdown(code: number): Promise<never> {
-  if (!shuttingDown) {
-    shuttingDown = true;
-    for (const { name, stop } of stoppers.reverse()) {
-      log(`stopping ${name}`);
-      await stop().catch((err: unknown) => log(`${name}: ${err instanceof Error ? err.message : String(err)}`));
-    }
+function print(stream: NodeJS.WriteStream, text: string): void {
+  if (outputClosed) return;
+  try {
+    stream.write(text);
+  } catch {
+    outputClosed = true;
   }
-  process.exit(code);
+}
+
+const log = (message: string) => print(process.stdout, `[start] ${message}\n`);
+
+let supervisor: Supervisor | undefined;
+/** This script's own record: a second `npm start` on the same state dir must not take the first one's children. */
+let ownRecord: string | undefined;
+let exitCode: number | undefined;
+let stopped: Promise<never> | undefined;
+
+/** Stops everything (once; later calls wait for the same stop), then exits with the first reason's code. */
+function shutdown(code: number): Promise<never> {
+  exitCode ??= code;
+  stopped ??= (async () => {
+    await supervisor?.stopAll();
+    if (ownRecord) forgetProcess(ownRecord);
+    process.exit(exitCode);
+  })();
+  return stopped;
 }
 
 function onUnexpectedExit(name: string, code: number | null): void {
-  if (shuttingDown) return;
+  if (stopped) return;
   log(`${name} exited unexpectedly (code ${code}); see its log. Stopping everything.`);
   void shutdown(1);
 }
@@ -51,45 +70,44 @@ function isSandbox(config: SandboxConfig): boolean {
   return !process.env.ADVOWARE_API_BASE_URL;
 }
 
-function startHubProcess(name: 'worker' | 'gateway', env: NodeJS.ProcessEnv, logDir: string): void {
-  const entry = name === 'worker' ? 'workers/main.ts' : 'api/main.ts';
-  const child = new ManagedProcess(name, process.execPath, ['--import', 'tsx', entry], {
-    env,
-    logFile: join(logDir, `${name}.log`),
-    stopTimeoutMs: 30_000,
-  });
-  child.start(onUnexpectedExit);
-  stoppers.push({ name, stop: () => child.stop() });
+function startHubProcess(hub: Supervisor, name: 'worker' | 'gateway', env: NodeJS.ProcessEnv, logDir: string, compiled: boolean): void {
+  const source = name === 'worker' ? 'workers/main.ts' : 'api/main.ts';
+  const args = compiled ? [DIST_ENTRIES[name]] : ['--import', 'tsx', source];
+  hub.spawn(name, process.execPath, args, { env, logFile: join(logDir, `${name}.log`), stopTimeoutMs: 30_000 });
 }
 
-async function startSandbox(config: SandboxConfig): Promise<void> {
-  const stateDir = resolve(config.SANDBOX_STATE_DIR);
+async function startSandbox(hub: Supervisor, config: SandboxConfig, stateDir: string): Promise<void> {
   const logDir = join(stateDir, 'log');
   mkdirSync(logDir, { recursive: true });
+  // Written again once everything answers; until then a script must not find the last run's addresses.
+  rmSync(join(stateDir, 'sandbox.json'), { force: true });
 
   log('checking the Temporal CLI and redis-server (the first run builds the CLI: a few minutes)');
   const tools = ensureLocalTools();
 
   log('starting the Temporal dev server');
-  const temporal = await startTemporalDev(
-    {
-      cli: tools.temporalCli,
-      port: config.SANDBOX_TEMPORAL_PORT,
-      uiPort: config.SANDBOX_TEMPORAL_UI_PORT,
-      dbFile: join(stateDir, 'temporal.db'),
-      logFile: join(logDir, 'temporal.log'),
-    },
-    onUnexpectedExit,
-  );
-  stoppers.push({ name: 'temporal', stop: () => temporal.server.stop() });
+  const temporal = await startTemporalDev(hub, {
+    cli: tools.temporalCli,
+    port: config.SANDBOX_TEMPORAL_PORT,
+    uiPort: config.SANDBOX_TEMPORAL_UI_PORT,
+    dbFile: join(stateDir, 'temporal.db'),
+    logFile: join(logDir, 'temporal.log'),
+    portAdvice: 'stop it or set SANDBOX_TEMPORAL_PORT',
+  });
+  const uiUrl = temporal.uiUrl ?? '';
 
   let redisUrl = process.env.REDIS_URL;
   if (redisUrl && (await redisAnswers(redisUrl))) {
     log(`using the Redis at REDIS_URL`);
   } else {
     if (redisUrl) log('REDIS_URL does not answer; starting a Redis of our own');
-    const redis = await startOwnRedis(tools.redisServer, config.SANDBOX_REDIS_PORT, join(stateDir, 'redis'), onUnexpectedExit);
-    stoppers.push({ name: 'redis', stop: () => redis.server.stop() });
+    const redis = await startRedis(hub, {
+      bin: tools.redisServer,
+      port: config.SANDBOX_REDIS_PORT,
+      dir: join(stateDir, 'redis'),
+      persist: true,
+      portAdvice: 'set REDIS_URL to use it or SANDBOX_REDIS_PORT to move',
+    });
     redisUrl = redis.url;
   }
 
@@ -99,7 +117,7 @@ async function startSandbox(config: SandboxConfig): Promise<void> {
     espocrm: config.SANDBOX_ESPOCRM_PORT,
     google: config.SANDBOX_GOOGLE_PORT,
   });
-  stoppers.push({ name: 'simulators', stop: () => sandbox.stop() });
+  hub.add('simulators', () => sandbox.stop());
 
   const apiKeys = process.env.HUB_API_KEYS || SANDBOX_HUB_API_KEY;
   const env: NodeJS.ProcessEnv = {
@@ -114,8 +132,8 @@ async function startSandbox(config: SandboxConfig): Promise<void> {
   parseEnv(workerConfigSchema, env);
 
   log('starting the worker and the gateway');
-  startHubProcess('worker', env, logDir);
-  startHubProcess('gateway', env, logDir);
+  startHubProcess(hub, 'worker', env, logDir, false);
+  startHubProcess(hub, 'gateway', env, logDir, false);
   const gatewayUrl = `http://127.0.0.1:${gatewayConfig.PORT}`;
   await waitUntil(() => httpOk(`${gatewayUrl}/health`), 60_000, `the gateway did not become healthy; see ${join(logDir, 'gateway.log')}`);
 
@@ -128,7 +146,7 @@ async function startSandbox(config: SandboxConfig): Promise<void> {
   const description = {
     mode: 'sandbox',
     gateway: { url: gatewayUrl, apiKey: firstKey },
-    temporal: { address: temporal.address, uiUrl: temporal.uiUrl, namespace: gatewayConfig.TEMPORAL_NAMESPACE },
+    temporal: { address: temporal.address, uiUrl, namespace: gatewayConfig.TEMPORAL_NAMESPACE },
     redis: { url: redisUrl },
     simulators: sandbox.running,
     // What the worker runs with, so commands (calendar:audit, calendar:reset) reach the same simulators.
@@ -137,12 +155,14 @@ async function startSandbox(config: SandboxConfig): Promise<void> {
   };
   writeFileSync(join(stateDir, 'sandbox.json'), `${JSON.stringify(description, null, 2)}\n`);
 
-  console.log(`
+  print(
+    process.stdout,
+    `
 bitbylaw hub is running in sandbox mode (simulated Advoware and EspoCRM).
 
   Gateway       ${gatewayUrl}
   API key       ${firstKey}            (header X-API-Key)
-  Temporal UI   ${temporal.uiUrl}
+  Temporal UI   ${uiUrl}
   Temporal      ${temporal.address}
 ${Object.entries(sandbox.running)
   .map(([name, sim]) => `  ${name.padEnd(13)} ${sim.url}`)
@@ -151,32 +171,59 @@ ${Object.entries(sandbox.running)
   Try: curl -H 'X-API-Key: ${firstKey}' '${gatewayUrl}/advoware/proxy?path=api/v1/advonet/Mitarbeiter'
   Everything above is also in ${join(stateDir, 'sandbox.json')}; logs in ${logDir}.
   Ctrl-C stops it all.
-`);
+
+`,
+  );
 }
 
-async function startProduction(): Promise<void> {
+async function startProduction(hub: Supervisor, stateDir: string): Promise<void> {
   // Fails with the names of missing or invalid variables before anything starts.
   const gatewayConfig = parseEnv(gatewayConfigSchema);
   parseEnv(workerConfigSchema);
-  const logDir = resolve('var/log');
+  const logDir = join(stateDir, 'log');
   mkdirSync(logDir, { recursive: true });
-  startHubProcess('worker', process.env, logDir);
-  startHubProcess('gateway', process.env, logDir);
+  ensureBuilt(process.cwd(), log);
+  startHubProcess(hub, 'worker', process.env, logDir, true);
+  startHubProcess(hub, 'gateway', process.env, logDir, true);
   const gatewayUrl = `http://127.0.0.1:${gatewayConfig.PORT}`;
   await waitUntil(() => httpOk(`${gatewayUrl}/health`), 60_000, `the gateway did not become healthy; see ${join(logDir, 'gateway.log')}`);
   log(`hub running against ${gatewayConfig.TEMPORAL_ADDRESS}; gateway ${gatewayUrl}; logs in ${logDir}`);
 }
 
 async function main(): Promise<void> {
-  loadDotEnv();
+  // npm relays Ctrl-C as a second SIGINT: shutdown() is idempotent, so it cannot cut the first stop short.
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+  process.on('uncaughtException', (err) => {
+    print(process.stderr, `[start] ${err.stack ?? err.message}\n`);
+    void shutdown(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    print(process.stderr, `[start] ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+    void shutdown(1);
+  });
+
+  loadDotEnv();
   const config = parseEnv(sandboxEnv);
-  if (isSandbox(config)) await startSandbox(config);
-  else await startProduction();
+  const stateDir = resolve(config.SANDBOX_STATE_DIR);
+  const recordDir = join(stateDir, 'run');
+  const startRecord = join(stateDir, 'start.json');
+  const running = runningRecord(startRecord);
+  if (running) throw new Error(`npm start is already running with ${stateDir} (pid ${running.pid}); stop it first (Ctrl-C in its terminal)`);
+  recordProcess(startRecord, 'start', process.pid, process.argv);
+  ownRecord = startRecord;
+  // Whatever an earlier start left running (it was killed, crashed, or lost its terminal) goes first.
+  await stopLeftovers(recordDir, log);
+  if (stopped) return;
+  const hub = new Supervisor({ log, onUnexpectedExit, recordDir });
+  supervisor = hub;
+  if (isSandbox(config)) await startSandbox(hub, config, stateDir);
+  else await startProduction(hub, stateDir);
 }
 
 main().catch(async (err: unknown) => {
-  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  // An error caused by the stop itself (a start-up step interrupted) is not news.
+  if (!stopped) print(process.stderr, `[start] ${err instanceof Error ? err.message : String(err)}\n`);
   await shutdown(1);
 });

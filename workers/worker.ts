@@ -1,4 +1,6 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { HubActivities } from '../activities';
 
 export interface HubWorkerOptions {
@@ -9,13 +11,23 @@ export interface HubWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
 }
 
+/**
+ * Compiled (dist/workers/worker.js) with the bundle `npm run build` wrote next to it: load that bundle and
+ * skip webpack at start-up. From source (tsx) always bundle afresh, so a stale bundle never runs in development.
+ */
+function workflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const bundle = join(__dirname, '..', 'workflow-bundle.js');
+  if (__filename.endsWith('.js') && existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
+  return { workflowsPath: require.resolve('../workflows') };
+}
+
 /** The hub's worker: every workflow and activity on one task queue. Tests build it the same way. */
 export function createHubWorker(options: HubWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...workflowCode(),
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
     // In-flight activities get this long to finish on SIGTERM before Temporal retries them elsewhere.

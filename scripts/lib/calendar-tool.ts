@@ -81,7 +81,9 @@ export async function openCalendarTool(config: CalendarToolConfig, name: string)
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new Error(`Redis at ${redactedUrl(config.REDIS_URL)} does not answer (the commands share the hub's token cache and rate limit): ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `Redis at ${redactedUrl(config.REDIS_URL)} does not answer (the commands share the hub's token cache and rate limit): ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return {
     config,
@@ -111,7 +113,10 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
 
 /** `--kuerzel ABC --kuerzel DEF` and `--kuerzel ABC,DEF` alike; upper-case, as Advoware writes them. */
 export function kuerzelList(values: string[] | undefined): string[] {
-  const all = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toUpperCase()).filter(Boolean);
+  const all = (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toUpperCase())
+    .filter(Boolean);
   return [...new Set(all)];
 }
 

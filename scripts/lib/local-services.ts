@@ -1,53 +1,95 @@
+/**
+ * The one way this project starts a Temporal dev server and a redis-server of its own: for `npm start`
+ * (fixed ports, state kept in files) and for the tests and benchmarks (free ports, thrown away).
+ */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { ManagedProcess } from './managed-process';
+// Imported rather than read via a path, so it is found from dist/ as well as from source.
+import searchAttributes from '../../config/search-attributes.json';
+import type { Supervisor } from './supervisor';
 import { httpOk, waitUntil } from './wait';
 
 const run = promisify(execFile);
 
 /** `--search-attribute Name=Type` flags for every custom search attribute the hub uses. */
 function searchAttributeFlags(): string[] {
-  const file = resolve(__dirname, '../../config/search-attributes.json');
-  const attributes = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-  return Object.entries(attributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+  return Object.entries(searchAttributes as Record<string, string>).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+}
+
+/**
+ * SQLite pragmas for the dev server from HUB_TEMPORAL_SQLITE_PRAGMAS, e.g. "journal_mode=wal,synchronous=normal"
+ * (the CLI's `--sqlite-pragma PRAGMA=VALUE`). Validated here, because the dev server's own error is obscure.
+ */
+export function sqlitePragmasFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.HUB_TEMPORAL_SQLITE_PRAGMAS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((item) => {
+    const pragma = item.trim();
+    if (!/^[a-z_]+=[A-Za-z0-9_-]+$/.test(pragma)) {
+      throw new Error(`HUB_TEMPORAL_SQLITE_PRAGMAS: "${pragma}" is not PRAGMA=VALUE (e.g. journal_mode=wal,synchronous=normal)`);
+    }
+    return pragma;
+  });
 }
 
 export interface TemporalDevOptions {
   cli: string;
   port: number;
-  uiPort: number;
-  /** Workflows survive a restart because their state is kept in this SQLite file. */
-  dbFile: string;
+  /** Web UI port; no UI (headless) when omitted. */
+  uiPort?: number;
+  /** Workflows survive a restart because their state is kept in this SQLite file; in memory when omitted. */
+  dbFile?: string;
   logFile: string;
+  /** `PRAGMA=VALUE` items for SQLite; from HUB_TEMPORAL_SQLITE_PRAGMAS when omitted. */
+  sqlitePragmas?: string[];
+  /** What to tell the user when the port is taken. */
+  portAdvice?: string;
 }
 
-export async function startTemporalDev(options: TemporalDevOptions, onExit: (name: string, code: number | null) => void) {
+export interface TemporalDev {
+  address: string;
+  /** Only when started with a UI. */
+  uiUrl?: string;
+}
+
+export async function startTemporalDev(supervisor: Supervisor, options: TemporalDevOptions): Promise<TemporalDev> {
   const address = `127.0.0.1:${options.port}`;
-  const uiUrl = `http://127.0.0.1:${options.uiPort}`;
   if (await temporalHealthy(options.cli, address)) {
-    throw new Error(`something already serves Temporal on ${address}; stop it or set SANDBOX_TEMPORAL_PORT`);
+    throw new Error(`something already serves Temporal on ${address}${options.portAdvice ? `; ${options.portAdvice}` : ''}`);
   }
-  const server = new ManagedProcess(
-    'temporal',
-    options.cli,
-    [
-      'server', 'start-dev',
-      '--ip', '127.0.0.1',
-      '--port', String(options.port),
-      '--ui-port', String(options.uiPort),
-      '--db-filename', options.dbFile,
-      '--log-level', 'warn',
-      ...searchAttributeFlags(),
-    ],
-    { logFile: options.logFile },
+  const uiUrl = options.uiPort === undefined ? undefined : `http://127.0.0.1:${options.uiPort}`;
+  const pragmas = options.sqlitePragmas ?? sqlitePragmasFromEnv();
+  // Flag and value on one line each.
+  // prettier-ignore
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    '--log-level', 'warn',
+    ...searchAttributeFlags(),
+  ];
+  const server = supervisor.spawn('temporal', options.cli, args, { logFile: options.logFile });
+  const failed = `Temporal did not start on ${address}; see ${options.logFile}`;
+  await waitUntil(
+    () => temporalHealthy(options.cli, address),
+    60_000,
+    failed,
+    () => server.hasExited,
   );
-  server.start(onExit);
-  await waitUntil(() => temporalHealthy(options.cli, address), 60_000, `Temporal did not start; see ${options.logFile}`);
-  await waitUntil(() => httpOk(uiUrl), 30_000, `Temporal Web UI did not answer on ${uiUrl}; see ${options.logFile}`);
-  return { server, address, uiUrl };
+  if (uiUrl)
+    await waitUntil(
+      () => httpOk(uiUrl),
+      30_000,
+      `Temporal Web UI did not answer on ${uiUrl}; see ${options.logFile}`,
+      () => server.hasExited,
+    );
+  return { address, uiUrl };
 }
 
 async function temporalHealthy(cli: string, address: string): Promise<boolean> {
@@ -72,21 +114,39 @@ export async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
-/** A redis-server of the sandbox's own, persisting into `dir` so a restart keeps the cached token. */
-export async function startOwnRedis(bin: string, port: number, dir: string, onExit: (name: string, code: number | null) => void) {
-  if (!bin) {
-    throw new Error('redis-server is not installed and could not be installed: install the Debian package "redis-server" (apt-get install redis-server) or set REDIS_URL');
+export interface RedisServerOptions {
+  /** Path of redis-server; empty when it could not be found or installed. */
+  bin: string;
+  port: number;
+  /** Working directory, and its data when `persist` is set. */
+  dir: string;
+  /** Keep the data in an append-only file (the sandbox keeps the cached token across restarts). */
+  persist: boolean;
+  portAdvice?: string;
+}
+
+export async function startRedis(supervisor: Supervisor, options: RedisServerOptions): Promise<{ url: string }> {
+  if (!options.bin) {
+    throw new Error(
+      'redis-server is not installed and could not be installed: install the Debian package "redis-server" (apt-get install redis-server) or set REDIS_URL',
+    );
   }
+  const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
-  const url = `redis://127.0.0.1:${port}`;
-  if (await redisAnswers(url)) throw new Error(`something already answers on ${url}; set REDIS_URL to use it or SANDBOX_REDIS_PORT to move`);
-  const server = new ManagedProcess(
+  const url = `redis://127.0.0.1:${options.port}`;
+  if (await redisAnswers(url)) throw new Error(`something already answers on ${url}${options.portAdvice ? `; ${options.portAdvice}` : ''}`);
+  const logFile = join(dir, 'redis.log');
+  const server = supervisor.spawn(
     'redis',
-    bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', resolve(dir), '--appendonly', 'yes', '--save', ''],
-    { logFile: join(dir, 'redis.log') },
+    options.bin,
+    ['--port', String(options.port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', options.persist ? 'yes' : 'no', '--save', ''],
+    { logFile },
   );
-  server.start(onExit);
-  await waitUntil(() => redisAnswers(url), 15_000, `redis-server did not start on ${url}; see ${join(dir, 'redis.log')}`);
-  return { server, url };
+  await waitUntil(
+    () => redisAnswers(url),
+    15_000,
+    `redis-server did not start on ${url}; see ${logFile}`,
+    () => server.hasExited,
+  );
+  return { url };
 }

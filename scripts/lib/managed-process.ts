@@ -1,34 +1,63 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { once } from 'node:events';
+import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { forgetProcess, recordProcess, signalGroup } from './process-record';
 
-/** A child process whose output goes to a log file, stopped with SIGTERM and, if it lingers, SIGKILL. */
+export interface ManagedProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  logFile: string;
+  stopTimeoutMs?: number;
+  /** Where to record the child (pid, start time, executable), so a later run can stop it if we die first. */
+  recordFile?: string;
+}
+
+/**
+ * A child process in a process group of its own, writing its output to a log file. Stopped with SIGTERM and,
+ * if it lingers, SIGKILL to its whole group, so helpers it started go with it.
+ */
 export class ManagedProcess {
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
+  private done = false;
 
   constructor(
     readonly name: string,
     private readonly command: string,
     private readonly args: string[],
-    private readonly options: { env?: NodeJS.ProcessEnv; logFile: string; stopTimeoutMs?: number },
+    private readonly options: ManagedProcessOptions,
   ) {}
 
   start(onUnexpectedExit: (name: string, code: number | null) => void): void {
     mkdirSync(dirname(this.options.logFile), { recursive: true });
-    const log = createWriteStream(this.options.logFile, { flags: 'a' });
-    const child = spawn(this.command, this.args, {
-      env: this.options.env ?? process.env,
-      // Own process group: a terminal Ctrl-C reaches only the supervisor, which stops children in order.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // The child writes to the file itself, not through a pipe to us: when the supervisor is killed, a child
+    // writing to a broken pipe would die of SIGPIPE or EPIPE at some random moment instead of being stopped.
+    const logFd = openSync(this.options.logFile, 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(this.command, this.args, {
+        env: this.options.env ?? process.env,
+        // Own process group: a terminal Ctrl-C reaches only the supervisor, which stops children in order.
+        detached: true,
+        stdio: ['ignore', logFd, logFd],
+      });
+    } finally {
+      closeSync(logFd);
+    }
+    // A failed exec (missing binary) arrives as 'error' and would otherwise crash the supervisor.
+    child.on('error', (err) => appendFileSync(this.options.logFile, `[supervisor] ${this.name}: ${err.message}\n`));
+    const { recordFile } = this.options;
+    if (recordFile && child.pid !== undefined) recordProcess(recordFile, this.name, child.pid, [this.command, ...this.args]);
     this.child = child;
-    this.exited = once(child, 'exit').then(([code]) => code as number | null);
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.once('error', () => {
+        if (child.pid === undefined) resolve(null);
+      });
+    });
     void this.exited.then((code) => {
+      this.done = true;
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      if (recordFile) forgetProcess(recordFile);
       if (this.child === child) onUnexpectedExit(this.name, code);
     });
   }
@@ -37,13 +66,23 @@ export class ManagedProcess {
     return this.child?.pid;
   }
 
+  /** True once the process has exited (or could not be started at all). */
+  get hasExited(): boolean {
+    return this.done;
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     this.child = undefined;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), this.options.stopTimeoutMs ?? 15_000);
-    await this.exited;
-    clearTimeout(timer);
+    if (!child || !this.exited) return;
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      child.kill('SIGTERM');
+      const pid = child.pid;
+      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), this.options.stopTimeoutMs ?? 15_000);
+      await this.exited;
+      clearTimeout(timer);
+    } else {
+      await this.exited;
+    }
   }
 }

@@ -124,7 +124,10 @@ describe('docker-compose.yml', () => {
       const { image, build } = dict(spec, name);
       if (image === undefined) {
         const { context, dockerfile } = dict(build, `${name} build`);
-        assert.ok(existsSync(join(deployDir, str(context, 'context'), str(dockerfile ?? 'Dockerfile', 'dockerfile'))), `${name}: Dockerfile not found`);
+        assert.ok(
+          existsSync(join(deployDir, str(context, 'context'), str(dockerfile ?? 'Dockerfile', 'dockerfile'))),
+          `${name}: Dockerfile not found`,
+        );
         continue;
       }
       const ref = str(image, `${name} image`);
@@ -211,10 +214,11 @@ describe('docker-compose.yml', () => {
     ['hub-worker', 'workers/main.ts', workerConfigSchema],
     ['hub-gateway', 'api/main.ts', gatewayConfigSchema],
   ] as const) {
-    test(`${name} runs ${entry} with .env plus the compose addresses of Temporal and Redis`, () => {
+    test(`${name} runs ${entry}, compiled, with .env plus the compose addresses of Temporal and Redis`, () => {
       const spec = service(name);
       const command = list(spec.command, `${name} command`).map(String);
-      assert.deepEqual(command, ['node', '--import', 'tsx', entry]);
+      // The image holds the compiled hub (npm run build: tsc into dist/), not the TypeScript sources.
+      assert.deepEqual(command, ['node', `dist/${entry.replace(/\.ts$/, '.js')}`]);
       assert.ok(existsSync(join(root, entry)), `${entry} must exist`);
 
       const envFiles = list(spec.env_file, `${name} env_file`).map((f) => (isDict(f) ? str(f.path, 'env_file path') : str(f, 'env_file')));
@@ -268,7 +272,10 @@ describe('docker-compose.yml', () => {
     assert.equal(env.KONG_DECLARATIVE_CONFIG, '/kong/kong.yml');
     const mount = mountsOf('kong').find((m) => m.target === env.KONG_DECLARATIVE_CONFIG);
     assert.ok(mount && resolve(deployDir, mount.source) === join(deployDir, 'kong.yml'), 'kong.yml must be mounted at /kong/kong.yml');
-    assert.ok(portsOf('kong').some((p) => p.host === '8000' && p.container === '8000'), 'kong must publish 8000');
+    assert.ok(
+      portsOf('kong').some((p) => p.host === '8000' && p.container === '8000'),
+      'kong must publish 8000',
+    );
     assert.ok('hub-gateway' in dependsOn('kong'));
   });
 });
@@ -434,15 +441,32 @@ describe('Dockerfile', () => {
     for (const image of from) assert.match(image.split(/\s+/)[0] ?? '', /^node:20\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
   });
 
-  test('installs with npm ci and runs as a non-root user through tsx', () => {
-    assert.ok(ofKind('RUN').some((cmd) => /\bnpm ci\b/.test(cmd)), 'dependencies must come from npm ci (the lock file)');
+  test('installs with npm ci, builds in a build stage and runs the compiled gateway as a non-root user', () => {
+    assert.ok(
+      ofKind('RUN').some((cmd) => /\bnpm ci\b/.test(cmd)),
+      'dependencies must come from npm ci (the lock file)',
+    );
+    assert.ok(
+      ofKind('RUN').some((cmd) => /\bnpm run build\b/.test(cmd)),
+      'a stage must run npm run build',
+    );
+    const stages = ofKind('FROM');
+    assert.ok(stages.length >= 2, 'multi-stage: build tools stay out of the runtime image');
+    const lastFrom = instructions.map((line) => /^FROM /i.test(line)).lastIndexOf(true);
+    const runtime = instructions.slice(lastFrom);
+    assert.ok(
+      runtime.some((line) => /^RUN .*\bnpm ci\b.*--omit=dev/i.test(line)),
+      'the runtime stage installs production dependencies only',
+    );
+    assert.ok(
+      runtime.some((line) => /^COPY --from=\S+ \S*dist\/? /i.test(line)),
+      'the runtime stage takes dist/ from the build stage',
+    );
     const users = ofKind('USER');
     assert.ok(users.length > 0, 'the image must switch to a non-root user');
     assert.ok(!['root', '0'].includes((users.at(-1) ?? '').split(':')[0] ?? ''), 'the final user must not be root');
     const cmd = JSON.parse(ofKind('CMD').at(-1) ?? 'null') as unknown;
-    assert.deepEqual(list(cmd, 'CMD').slice(0, 3), ['node', '--import', 'tsx']);
-    const dependencies = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Dict }).dependencies;
-    assert.ok('tsx' in dependencies, 'tsx must be a runtime dependency (npm ci --omit=dev)');
+    assert.deepEqual(list(cmd, 'CMD'), ['node', 'dist/api/main.js'], 'no tsx at runtime');
   });
 
   test('every file it COPYs exists and is not excluded by .dockerignore', () => {
@@ -458,7 +482,9 @@ describe('Dockerfile', () => {
 
   test('the image contains every module the worker and the gateway load', () => {
     const roots = copied.map((source) => join(root, source));
-    const inImage = (file: string) => roots.some((r) => file === r || file.startsWith(`${r}/`));
+    // Copied into the build stage (which compiles it) and not kept out of the build context.
+    const inImage = (file: string) =>
+      roots.some((r) => file === r || file.startsWith(`${r}/`)) && !ignored.includes(relative(root, file).split('/')[0] ?? '');
     const resolveModule = (from: string, spec: string): string => {
       const base = resolve(dirname(from), spec);
       const candidates = [base, `${base}.ts`, join(base, 'index.ts')];

@@ -7,9 +7,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../support/services';
+import { sandboxEnvironment } from './npm-start';
 
 const run = promisify(execFile);
+
+interface AdvowareParty {
+  name: string;
+  vorname?: string;
+}
 
 interface SandboxDescription {
   gateway: { url: string; apiKey: string };
@@ -36,18 +41,13 @@ describe('npm start (sandbox mode), end to end', () => {
 
   before(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'hub-sandbox-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX: 'true', SANDBOX_STATE_DIR: stateDir, LOG_LEVEL: 'warn' };
-    delete env.REDIS_URL; // the sandbox starts its own Redis
-    delete env.TEMPORAL_ADDRESS;
-    for (const name of ['PORT', 'SANDBOX_TEMPORAL_PORT', 'SANDBOX_TEMPORAL_UI_PORT', 'SANDBOX_REDIS_PORT', 'SANDBOX_ADVOWARE_PORT', 'SANDBOX_ESPOCRM_PORT', 'SANDBOX_GOOGLE_PORT', 'WORKER_METRICS_PORT']) {
-      env[name] = String(await freePort());
-    }
+    const { env } = await sandboxEnvironment(stateDir);
     // A short sweep interval is not needed: the test triggers the sweep by hand, like an operator.
     child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const file = join(stateDir, 'sandbox.json');
-    await eventually(async () => (existsSync(file) ? true : undefined), 150_000, `sandbox.json (output so far:\n${output})`);
+    await eventually(() => Promise.resolve(existsSync(file) ? true : undefined), 150_000, `sandbox.json (output so far:\n${output})`);
     sandbox = JSON.parse(readFileSync(file, 'utf8')) as SandboxDescription;
   });
 
@@ -73,8 +73,8 @@ describe('npm start (sandbox mode), end to end', () => {
   const advowareParty = async (betNr: number) => {
     const res = await gateway(`/advoware/proxy?path=api/v1/advonet/Beteiligte/${betNr}`);
     if (res.status !== 200) return undefined;
-    const body = (await res.json()) as unknown;
-    return (Array.isArray(body) ? body[0] : body) as { name: string; vorname?: string };
+    const body = (await res.json()) as AdvowareParty | AdvowareParty[];
+    return Array.isArray(body) ? body[0] : body;
   };
   const espoParty = async (id: string) => (await (await espoAdmin(`/entities/CBeteiligte/${id}`)).json()) as { betnr?: number; syncStatus?: string };
 
@@ -100,7 +100,7 @@ describe('npm start (sandbox mode), end to end', () => {
     assert.equal((await gateway('/advoware/proxy?path=api/%2e%2e/x')).status, 400);
   });
 
-  it('a party created and then edited in EspoCRM reaches Advoware on its own (webhooks)', async () => {
+  it('a Beteiligte created and then edited in EspoCRM reaches Advoware on its own (webhooks)', async () => {
     const created = (await (await espoAdmin('/entities/CBeteiligte', 'POST', { firstName: 'Sandra', lastName: 'Sandbox' })).json()) as { id: string };
     const betNr = await eventually(async () => (await espoParty(created.id)).betnr ?? undefined, 30_000, 'betnr written back');
     assert.equal((await advowareParty(betNr))?.name, 'Sandbox');
@@ -109,7 +109,7 @@ describe('npm start (sandbox mode), end to end', () => {
     await eventually(async () => ((await advowareParty(betNr))?.name === 'Sandkasten' ? true : undefined), 30_000, 'the edit in Advoware');
   });
 
-  it('a party made dirty without a webhook is picked up by a manually triggered sweep', async () => {
+  it('a Beteiligte made dirty without a webhook is picked up by a manually triggered sweep', async () => {
     const webhooks = (await (await espoAdmin('/webhooks')).json()) as { id: string }[];
     for (const hook of webhooks) await espoAdmin(`/webhooks/${hook.id}`, 'DELETE');
     const created = (await (await espoAdmin('/entities/CBeteiligte', 'POST', { firmenname: 'Ohne Webhook GmbH' })).json()) as { id: string };
@@ -118,7 +118,7 @@ describe('npm start (sandbox mode), end to end', () => {
 
     const cli = process.env.TEMPORAL_CLI ?? 'temporal';
     await run(cli, ['schedule', 'trigger', '--schedule-id', 'beteiligte-sync-sweep', '--address', sandbox.temporal.address]);
-    const betNr = await eventually(async () => (await espoParty(created.id)).betnr ?? undefined, 30_000, 'the sweep to sync the party');
+    const betNr = await eventually(async () => (await espoParty(created.id)).betnr ?? undefined, 30_000, 'the sweep to sync the Beteiligte');
     assert.equal((await advowareParty(betNr))?.name, 'Ohne Webhook GmbH');
   });
 
@@ -127,7 +127,16 @@ describe('npm start (sandbox mode), end to end', () => {
     assert.equal(res.status, 202);
     assert.deepEqual(await res.json(), { workflowIds: ['calendar-sync-all'] });
     const cli = process.env.TEMPORAL_CLI ?? 'temporal';
-    const { stdout } = await run(cli, ['workflow', 'result', '--workflow-id', 'calendar-sync-all', '--address', sandbox.temporal.address, '--output', 'json']);
+    const { stdout } = await run(cli, [
+      'workflow',
+      'result',
+      '--workflow-id',
+      'calendar-sync-all',
+      '--address',
+      sandbox.temporal.address,
+      '--output',
+      'json',
+    ]);
     assert.match(stdout, /"synced":\s*3/, `three active employees synced: ${stdout}`);
 
     // The audit reads the sandbox's addresses from sandbox.json, as it does after a newcomer's `npm start`.

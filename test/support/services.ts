@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { startRedis } from '../../scripts/lib/local-services';
+import { Supervisor } from '../../scripts/lib/supervisor';
+import { freePort } from '../../scripts/lib/wait';
 
 /** Set by scripts/test.sh, which starts a private Temporal dev server and Redis for the run. */
 function required(name: string): string {
@@ -14,13 +16,7 @@ function required(name: string): string {
 export const temporalAddress = (): string => required('TEMPORAL_ADDRESS');
 export const redisUrl = (): string => required('REDIS_URL');
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
+export { freePort };
 
 /** A Redis connection to the run's Redis that closes itself at process exit. */
 export function testRedis(): Redis {
@@ -32,32 +28,21 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-/** A redis-server of the test's own, for tests that stop Redis on purpose. */
+/** A redis-server of the test's own, for tests that stop Redis on purpose; started as every private Redis is. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  const child = spawn(required('REDIS_SERVER'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined); // refused until the server is up; connect() reports it
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      break;
-    } catch (err) {
-      if (attempt > 50) throw err;
-      await sleep(100);
-    }
+  const dir = mkdtempSync(join(tmpdir(), 'hub-test-redis-'));
+  const supervisor = new Supervisor({ log: () => undefined, onUnexpectedExit: () => undefined });
+  try {
+    const { url } = await startRedis(supervisor, { bin: required('REDIS_SERVER'), port: await freePort(), dir, persist: false });
+    return {
+      url,
+      async stop() {
+        await supervisor.stopAll();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await supervisor.stopAll();
+    throw err;
   }
-  probe.disconnect();
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
 }
