@@ -2,14 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { failureType, type ExternalSystem, type FailureKind } from '../contracts/failures';
 
 /** Kinds that a retry cannot fix: the request itself is wrong or the target is gone. */
-const NON_RETRYABLE: ReadonlySet<FailureKind> = new Set([
-  'BadRequest',
-  'AuthenticationFailed',
-  'Forbidden',
-  'NotFound',
-  'Conflict',
-  'ClientError',
-]);
+const NON_RETRYABLE: ReadonlySet<FailureKind> = new Set(['BadRequest', 'AuthenticationFailed', 'Forbidden', 'NotFound', 'Conflict', 'ClientError']);
 
 export interface ExternalFailureDetails {
   system: ExternalSystem;

@@ -1,4 +1,5 @@
 import type { ExternalSystem } from '../contracts/failures';
+import { abortReason } from '../lib/call-scope';
 import { externalFailure, kindForStatus, parseRetryAfter, type ExternalFailureDetails } from './errors';
 
 export interface HttpRequest {
@@ -10,6 +11,11 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: unknown;
   timeoutMs: number;
+  /**
+   * The caller's cancellation (an activity's, see lib/call-scope.ts), on top of `timeoutMs`. When it aborts, the
+   * exchange ends at once with the signal's reason, not with a failure of `system`: nobody waits for the answer.
+   */
+  signal?: AbortSignal;
   /** Marks failures of a token request, so callers can tell "could not log in" from "the call failed". */
   phase?: ExternalFailureDetails['phase'];
 }
@@ -22,8 +28,8 @@ export interface HttpResponse {
 }
 
 /**
- * One HTTP exchange with a timeout. Network errors and time-outs become retryable
- * failures of `system`; any HTTP status is returned, not thrown, so callers decide.
+ * One HTTP exchange with a timeout. Network errors and time-outs (the body included) become retryable failures of
+ * `system`; any HTTP status is returned, not thrown, so callers decide. An abort of `req.signal` rethrows its reason.
  */
 export async function sendHttp(system: ExternalSystem, req: HttpRequest): Promise<HttpResponse> {
   const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
@@ -32,23 +38,23 @@ export async function sendHttp(system: ExternalSystem, req: HttpRequest): Promis
     headers['Content-Type'] = 'application/json';
     payload = JSON.stringify(req.body);
   }
-  let res: Response;
+  const caller = req.signal;
+  // Before anything goes out: an attempt already cancelled must not reach the system at all.
+  if (caller?.aborted) throw abortReason(caller);
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
   try {
-    res = await fetch(req.url, {
-      method: req.method,
-      headers,
-      body: payload,
-      signal: AbortSignal.timeout(req.timeoutMs),
-    });
+    const res = await fetch(req.url, { method: req.method, headers, body: payload, signal });
+    return { status: res.status, headers: res.headers, body: await readBody(res) };
   } catch (err) {
-    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    if (caller?.aborted) throw abortReason(caller);
+    const timedOut = timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
     const kind = timedOut ? 'Timeout' : 'Unavailable';
     const message = timedOut ? `no answer within ${req.timeoutMs} ms` : `unreachable (${describeNetworkError(err)})`;
     throw externalFailure({ system, kind, method: req.method, path: req.displayPath, phase: req.phase }, message, {
       cause: err instanceof Error ? err : undefined,
     });
   }
-  return { status: res.status, headers: res.headers, body: await readBody(res) };
 }
 
 /** Throws the classified failure for a non-2xx answer. */

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { createActivities, type ActivityDeps, type HubActivities } from '../activities';
-import { createAdvowareClient } from '../clients/advoware/client';
+import { activityCallScope } from '../activities/call-scope';
+import { ADVOWARE_TOKEN_KEY, createAdvowareClient } from '../clients/advoware/client';
 import { createEspoCrmClient } from '../clients/espocrm/client';
 import { createGoogleCalendarApi } from '../clients/google/calendar-api';
 import { CalendarStateStore } from '../clients/redis/calendar-state';
@@ -25,9 +26,10 @@ export type ClientOverrides = Partial<Pick<ActivityDeps, 'advoware' | 'espocrm' 
  */
 export function composeActivities(config: ActivityConfig, services: ActivityServices, overrides: ClientOverrides = {}): HubActivities {
   return createActivities({
-    advoware: overrides.advoware ?? createAdvowareClient(config, services.redis),
-    espocrm: overrides.espocrm ?? createEspoCrmClient(config),
-    google: overrides.google ?? createGoogleCalendarApi(config, services.redis),
+    // Every client call an activity makes stops when the activity is cancelled, and heartbeats while it waits.
+    advoware: overrides.advoware ?? createAdvowareClient(config, services.redis, ADVOWARE_TOKEN_KEY, activityCallScope),
+    espocrm: overrides.espocrm ?? createEspoCrmClient(config, activityCallScope),
+    google: overrides.google ?? createGoogleCalendarApi(config, services.redis, activityCallScope),
     calendarState: overrides.calendarState ?? new CalendarStateStore(services.redis),
     requester: new SyncRequester(services.client, services.taskQueue),
     adminUserId: config.ESPOCRM_ADMIN_USER_ID,

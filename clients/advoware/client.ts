@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AdvowareConfig } from '../../config/env';
+import { keepAlive, noCallScope, type CallScopeProvider } from '../../lib/call-scope';
 import { externalFailure } from '../errors';
 import { failForStatus, isSuccess, sendHttp, type HttpResponse } from '../http';
 import { SharedTokenCache } from './token-cache';
@@ -9,9 +10,10 @@ import type { Termin, TerminWrite } from '../../domain/calendar/types';
 
 export const ADVOWARE_TOKEN_KEY = 'advoware_access_token';
 
+/** `signal` ends the caller's wait for a token (see SharedTokenCache). */
 export interface TokenProvider {
-  get(): Promise<string>;
-  refresh(staleToken: string): Promise<string>;
+  get(signal?: AbortSignal): Promise<string>;
+  refresh(staleToken: string, signal?: AbortSignal): Promise<string>;
 }
 
 export type QueryValue = string | number | boolean | readonly string[];
@@ -26,6 +28,8 @@ export interface AdvowareClientOptions {
   baseUrl: string;
   timeoutMs: number;
   tokens: TokenProvider;
+  /** The caller's cancellation and heartbeat, asked for at every request; none by default (gateway, CLI). */
+  scope?: CallScopeProvider;
 }
 
 const BETEILIGTE = 'api/v1/advonet/Beteiligte';
@@ -48,15 +52,20 @@ export class AdvowareClient {
     const target = new URL(path.replace(/^\/+/, ''), this.baseUrl);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value === undefined) continue;
-      if (Array.isArray(value)) for (const item of value) target.searchParams.append(key, item);
+      if (Array.isArray(value)) for (const item of value as readonly string[]) target.searchParams.append(key, item);
       else target.searchParams.append(key, String(value));
     }
     return target;
   }
 
-  /** Any status comes back as it is; only network failures and time-outs throw. */
+  /**
+   * Any status comes back as it is; only network failures and time-outs throw. A cancelled caller's request ends at
+   * once with the cancellation's reason, whether it waits for a token or for Advoware.
+   */
   async request(method: string, path: string, req: AdvowareRequest = {}): Promise<HttpResponse> {
     const url = this.resolve(path, req.query).toString();
+    const scope = (this.options.scope ?? noCallScope)();
+    const { signal } = scope;
     const send = (token: string) =>
       sendHttp('Advoware', {
         method,
@@ -65,11 +74,17 @@ export class AdvowareClient {
         body: req.body,
         timeoutMs: this.options.timeoutMs,
         headers: { Authorization: `Bearer ${token}` },
+        signal,
       });
-    const token = await this.options.tokens.get();
-    const first = await send(token);
-    if (first.status !== 401) return first;
-    return send(await this.options.tokens.refresh(token));
+    const stopHeartbeats = keepAlive(scope);
+    try {
+      const token = await this.options.tokens.get(signal);
+      const first = await send(token);
+      if (first.status !== 401) return first;
+      return await send(await this.options.tokens.refresh(token, signal));
+    } finally {
+      stopHeartbeats();
+    }
   }
 
   /** Like `request`, but a non-2xx answer throws the classified failure. */
@@ -79,7 +94,7 @@ export class AdvowareClient {
     return res.body as T;
   }
 
-  /** Throws `AdvowareNotFound` when the party was deleted in Advoware. */
+  /** Throws `AdvowareNotFound` when the Beteiligte was deleted in Advoware. */
   async getBeteiligte(betNr: number): Promise<Beteiligte> {
     const path = `${BETEILIGTE}/${betNr}`;
     return singleEntity(await this.call<Beteiligte | Beteiligte[]>('GET', path), 'GET', path);
@@ -89,7 +104,7 @@ export class AdvowareClient {
     return singleEntity(await this.call<Beteiligte | Beteiligte[]>('POST', BETEILIGTE, { body: data }), 'POST', BETEILIGTE);
   }
 
-  /** PUT answers the updated party with its new rowId, so no GET is needed afterwards. */
+  /** PUT answers the updated Beteiligte with its new rowId, so no GET is needed afterwards. */
   async updateBeteiligte(betNr: number, data: BeteiligteWrite): Promise<Beteiligte> {
     const path = `${BETEILIGTE}/${betNr}`;
     return singleEntity(await this.call<Beteiligte | Beteiligte[]>('PUT', path, { body: data }), 'PUT', path);
@@ -123,20 +138,24 @@ export class AdvowareClient {
 export function singleEntity<T>(body: T | T[] | undefined, method: string, path: string): T {
   const entity = Array.isArray(body) ? body[0] : body;
   if (entity === undefined || entity === null || typeof entity !== 'object') {
-    throw externalFailure(
-      { system: 'Advoware', kind: 'ServerError', method, path },
-      'answer carries no entity',
-    );
+    throw externalFailure({ system: 'Advoware', kind: 'ServerError', method, path }, 'answer carries no entity');
   }
   return entity;
 }
 
-/** The production wiring: token from Advoware's security service, cached in the shared Redis. */
-/** `tokenKey` lets tests keep their tokens apart; every process of one hub shares the default. */
-export function createAdvowareClient(config: AdvowareConfig, redis: Redis, tokenKey = ADVOWARE_TOKEN_KEY): AdvowareClient {
-  const tokens = new SharedTokenCache(redis, () => requestAdvowareToken(config), {
+/**
+ * The production wiring: token from Advoware's security service, cached in the shared Redis. `tokenKey` lets tests
+ * keep their tokens apart; every process of one hub shares the default. `scope`: the worker passes the activity's.
+ */
+export function createAdvowareClient(
+  config: AdvowareConfig,
+  redis: Redis,
+  tokenKey = ADVOWARE_TOKEN_KEY,
+  scope: CallScopeProvider = noCallScope,
+): AdvowareClient {
+  const tokens = new SharedTokenCache(redis, (signal) => requestAdvowareToken(config, undefined, signal), {
     key: tokenKey,
     ttlSeconds: config.ADVOWARE_TOKEN_CACHE_SECONDS,
   });
-  return new AdvowareClient({ baseUrl: config.ADVOWARE_API_BASE_URL, timeoutMs: config.ADVOWARE_TIMEOUT_MS, tokens });
+  return new AdvowareClient({ baseUrl: config.ADVOWARE_API_BASE_URL, timeoutMs: config.ADVOWARE_TIMEOUT_MS, tokens, scope });
 }

@@ -18,11 +18,8 @@ export type AdvowareCredentials = Pick<
   | 'ADVOWARE_TIMEOUT_MS'
 >;
 
-/** Asks Advoware's security service for a new access token (SPEC §3.1). */
-export async function requestAdvowareToken(
-  config: AdvowareCredentials,
-  now: () => Date = () => new Date(),
-): Promise<string> {
+/** Asks Advoware's security service for a new access token (SPEC §3.1); `signal` abandons the request. */
+export async function requestAdvowareToken(config: AdvowareCredentials, now: () => Date = () => new Date(), signal?: AbortSignal): Promise<string> {
   const nonce = randomUUID();
   const timestamp = now().toISOString();
   const request = {
@@ -31,6 +28,7 @@ export async function requestAdvowareToken(
     displayPath: 'Token',
     phase: 'token' as const,
     timeoutMs: config.ADVOWARE_TIMEOUT_MS,
+    signal,
     body: {
       AppID: config.ADVOWARE_APP_ID,
       Kanzlei: config.ADVOWARE_KANZLEI,

@@ -1,6 +1,7 @@
 import { stringify } from 'qs';
 import type { EspoCrmConfig } from '../../config/env';
-import { failForStatus, isSuccess, sendHttp } from '../http';
+import { keepAlive, noCallScope, type CallScopeProvider } from '../../lib/call-scope';
+import { failForStatus, isSuccess, sendHttp, type HttpResponse } from '../http';
 import type { WhereClause } from '../../contracts/espocrm';
 import { MAX_PAGE_SIZE, type ListParams, type ListResult } from './where';
 
@@ -22,6 +23,8 @@ export interface EspoCrmClientOptions {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
+  /** The caller's cancellation and heartbeat, asked for at every request; none by default. */
+  scope?: CallScopeProvider;
 }
 
 /** The one way the hub talks to EspoCRM; failures are classified like Advoware's. */
@@ -84,11 +87,7 @@ export class EspoCrmClient {
   }
 
   /** Every entity matching `where`, page by page (see `listPage`). */
-  async *listAll<T extends EspoEntity>(
-    entityType: string,
-    where: readonly WhereClause[] = [],
-    pageSize = MAX_PAGE_SIZE,
-  ): AsyncGenerator<T> {
+  async *listAll<T extends EspoEntity>(entityType: string, where: readonly WhereClause[] = [], pageSize = MAX_PAGE_SIZE): AsyncGenerator<T> {
     let after: string | undefined;
     do {
       const page = await this.listPage<T>(entityType, where, after, pageSize);
@@ -103,6 +102,7 @@ export class EspoCrmClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const scope = (this.options.scope ?? noCallScope)();
     const request = {
       method,
       url: `${this.baseUrl}/${path}`,
@@ -110,8 +110,15 @@ export class EspoCrmClient {
       body,
       timeoutMs: this.options.timeoutMs,
       headers: { 'X-Api-Key': this.options.apiKey },
+      signal: scope.signal,
     };
-    const res = await sendHttp('EspoCrm', request);
+    const stopHeartbeats = keepAlive(scope);
+    let res: HttpResponse;
+    try {
+      res = await sendHttp('EspoCrm', request);
+    } finally {
+      stopHeartbeats();
+    }
     if (!isSuccess(res.status)) {
       // EspoCRM puts the reason of a 4xx in a header, not the body.
       const reason = res.headers.get('x-status-reason');
@@ -121,10 +128,12 @@ export class EspoCrmClient {
   }
 }
 
-export function createEspoCrmClient(config: EspoCrmConfig): EspoCrmClient {
+/** `scope`: the worker passes the activity's. */
+export function createEspoCrmClient(config: EspoCrmConfig, scope: CallScopeProvider = noCallScope): EspoCrmClient {
   return new EspoCrmClient({
     baseUrl: config.ESPOCRM_API_BASE_URL,
     apiKey: config.ESPOCRM_API_KEY,
     timeoutMs: config.ESPOCRM_TIMEOUT_MS,
+    scope,
   });
 }

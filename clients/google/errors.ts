@@ -38,8 +38,7 @@ export function classifyGoogleError(err: unknown): GoogleErrorClassification {
   const status = numberOf(e.response?.status) ?? numberOf(e.status);
   const envelope = envelopeOf(e.response?.data);
   const reason = typeof envelope?.error?.errors?.[0]?.reason === 'string' ? envelope.error.errors[0].reason : undefined;
-  const message =
-    typeof envelope?.error?.message === 'string' ? envelope.error.message : typeof e.message === 'string' ? e.message : String(err);
+  const message = typeof envelope?.error?.message === 'string' ? envelope.error.message : typeof e.message === 'string' ? e.message : String(err);
   const rateLimited = status === 429 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason));
   const result: GoogleErrorClassification = {
     message,
@@ -106,7 +105,7 @@ function envelopeOf(data: unknown): GoogleEnvelope | undefined {
       return undefined;
     }
   }
-  return typeof data === 'object' && data !== null ? (data as GoogleEnvelope) : undefined;
+  return typeof data === 'object' && data !== null ? data : undefined;
 }
 
 /**

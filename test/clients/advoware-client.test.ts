@@ -73,11 +73,11 @@ describe('AdvowareClient against the simulator with a real Redis', () => {
 
     it('20 concurrent cache misses across two instances make one token request', async () => {
       const clients = [clientFor(url, redisA, tokenKey), clientFor(url, redisB, tokenKey)];
-      const parties = await Promise.all(Array.from({ length: 20 }, (_, i) => clients[i % 2]!.getBeteiligte(100001)));
+      const beteiligteList = await Promise.all(Array.from({ length: 20 }, (_, i) => clients[i % 2]!.getBeteiligte(100001)));
       assert.equal(sim.tokensIssued, 1);
       assert.equal(sim.calls.count('POST /api/v1/Token'), 1);
       assert.equal(sim.calls.count(GET_PARTY_ROUTE), 20);
-      assert.ok(parties.every((p) => p.betNr === 100001));
+      assert.ok(beteiligteList.every((p) => p.betNr === 100001));
     });
 
     it('after the tokens expire, the next call gets 401, refreshes once and succeeds', async () => {
@@ -86,9 +86,9 @@ describe('AdvowareClient against the simulator with a real Redis', () => {
       const oldToken = await redisA.get(tokenKey);
       sim.expireTokens();
 
-      const party = await client.getBeteiligte(100003);
-      assert.equal(party.betNr, 100003);
-      assert.equal(party.name, 'Schmidt Immobilien GmbH');
+      const beteiligte = await client.getBeteiligte(100003);
+      assert.equal(beteiligte.betNr, 100003);
+      assert.equal(beteiligte.name, 'Schmidt Immobilien GmbH');
       assert.equal(sim.tokensIssued, 2);
       assert.deepEqual(
         sim.calls.filter(GET_PARTY_ROUTE).map((c) => c.status),
@@ -125,7 +125,7 @@ describe('AdvowareClient against the simulator with a real Redis', () => {
       if (status !== undefined) assert.equal(details?.status, status);
     };
 
-    it('404 for an unknown party is AdvowareNotFound, non-retryable', async () => {
+    it('404 for an unknown Beteiligte is AdvowareNotFound, non-retryable', async () => {
       const err = await failureOf(clientFor(url, redisA, tokenKey).getBeteiligte(999999));
       expectFailure(err, 'AdvowareNotFound', true, 404);
       assert.match(err.message, /GET api\/v1\/advonet\/Beteiligte\/999999: HTTP 404/);
@@ -173,15 +173,15 @@ describe('AdvowareClient against the simulator with a real Redis', () => {
     });
     after(() => objectSim.stop());
 
-    it('GET of one party works whether Advoware answers a one-element array or an object', async () => {
+    it('GET of one Beteiligte works whether Advoware answers a one-element array or an object', async () => {
       const fromArray = await clientFor(url, redisA, tokenKey).getBeteiligte(100002);
       const fromObject = await clientFor(objectUrl, redisA, `${tokenKey}:object`).getBeteiligte(100002);
       await redisA.del(`${tokenKey}:object`);
-      for (const party of [fromArray, fromObject]) {
-        assert.ok(!Array.isArray(party));
-        assert.equal(party.betNr, 100002);
-        assert.equal(party.name, 'Musterfrau');
-        assert.equal(party.kommunikation?.length, 3);
+      for (const beteiligte of [fromArray, fromObject]) {
+        assert.ok(!Array.isArray(beteiligte));
+        assert.equal(beteiligte.betNr, 100002);
+        assert.equal(beteiligte.name, 'Musterfrau');
+        assert.equal(beteiligte.kommunikation?.length, 3);
       }
     });
 

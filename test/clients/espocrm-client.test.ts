@@ -87,19 +87,19 @@ describe('EspoCrmClient against the simulator: CRUD', () => {
   });
 
   it('sends an in-app notification to a user', async () => {
-    const party = sim.userCreate('CBeteiligte', person());
+    const beteiligte = sim.userCreate('CBeteiligte', person());
     const sent = await client.notify({
       userId: 'user-1',
       message: 'Konflikt: EspoCRM gewinnt',
       relatedType: 'CBeteiligte',
-      relatedId: party.id,
+      relatedId: beteiligte.id,
     });
     assert.equal(typeof sent.id, 'string');
     const stored = sim.notifications('user-1');
     assert.equal(stored.length, 1);
     assert.equal(stored[0]?.type, 'Message');
     assert.equal(stored[0]?.message, 'Konflikt: EspoCRM gewinnt');
-    assert.equal(stored[0]?.relatedId, party.id);
+    assert.equal(stored[0]?.relatedId, beteiligte.id);
   });
 });
 
@@ -150,7 +150,10 @@ describe('EspoCrmClient against the simulator: lists', () => {
     for (let i = 0; i < 5; i += 1) sim.userCreate('Task', { name: `Task ${i}` });
     const page = await client.list('Task', { maxSize: 2, offset: 1, orderBy: 'name', order: 'desc', select: ['name'] });
     assert.equal(page.total, 5);
-    assert.deepEqual(page.list.map((t) => t.name), ['Task 3', 'Task 2']);
+    assert.deepEqual(
+      page.list.map((t) => t.name),
+      ['Task 3', 'Task 2'],
+    );
   });
 
   it('listAll returns each of 450 matches exactly once while the sync changes them under it', async () => {

@@ -10,6 +10,7 @@ import { failureDetails } from '../../clients/errors';
 import { createCalendarClient } from '../../clients/google/calendar';
 import { GoogleCalendarApi, HUB_CALENDAR_MARKER, SyncTokenExpired } from '../../clients/google/calendar-api';
 import type { HubEvent } from '../../domain/calendar/types';
+import type { CallScope } from '../../lib/call-scope';
 import { RedisTokenBucket, type RateLimiter, type TokenBucketOptions } from '../../lib/rate-limiter';
 import { GoogleCalendarSimulator, type EventInput } from '../../simulators/google/simulator';
 import { testRedis } from '../support/services';
@@ -42,8 +43,12 @@ class RecordingLimiter implements RateLimiter {
   readonly backOffs: number[] = [];
   constructor(private readonly inner: RateLimiter) {}
 
-  async acquire(): Promise<void> {
-    await this.inner.acquire();
+  get grantLifetimeMs(): number | undefined {
+    return this.inner.grantLifetimeMs;
+  }
+
+  async acquire(scope?: CallScope): Promise<void> {
+    await this.inner.acquire(scope);
     this.grantedAt.push(Date.now());
   }
 
@@ -63,7 +68,11 @@ interface Setup {
 
 /** A generous rate by default, so only the tests about pacing wait for tokens. */
 function setup(options: { ratePerMinute?: number; burst?: number; pauseMs?: number; url?: string } = {}): Setup {
-  const bucket: TokenBucketOptions = { key: `test:google_rate:${randomUUID()}`, ratePerMinute: options.ratePerMinute ?? 6_000, burst: options.burst ?? 20 };
+  const bucket: TokenBucketOptions = {
+    key: `test:google_rate:${randomUUID()}`,
+    ratePerMinute: options.ratePerMinute ?? 6_000,
+    burst: options.burst ?? 20,
+  };
   const limiter = new RecordingLimiter(new RedisTokenBucket(redisA, bucket));
   const calendar = createCalendarClient({ baseUrl: options.url ?? baseUrl, accessToken: TOKEN });
   return {
@@ -158,7 +167,10 @@ describe('GoogleCalendarApi: calendars', () => {
     const created = await api.insertCalendar('ABC');
     assert.equal(await api.calendarExists(created.id), true);
     await api.deleteCalendar(created.id);
-    assert.equal(sim.listCalendars().some((c) => c.id === created.id), false);
+    assert.equal(
+      sim.listCalendars().some((c) => c.id === created.id),
+      false,
+    );
     assert.equal(await api.calendarExists(created.id), false);
     await api.deleteCalendar(created.id); // a retried delete
     assert.deepEqual(
@@ -304,6 +316,27 @@ describe('GoogleCalendarApi: rate limit and failures', () => {
     assertEveryCallAcquired(limiter);
   });
 
+  it('gives up a grant it could not use in time and sends with a fresh one, so the request is not counted late', async () => {
+    const inner = new RedisTokenBucket(redisA, { key: `test:google_rate:${randomUUID()}`, ratePerMinute: 6_000, burst: 20 });
+    let grants = 0;
+    const expiring: RateLimiter = {
+      // The first grant expires before googleapis has prepared the request (as after a stall of the process, or an
+      // auth token fetched first); the second lives long enough.
+      get grantLifetimeMs() {
+        return grants === 1 ? 0.001 : 1_000;
+      },
+      acquire: async (scope) => {
+        await inner.acquire(scope);
+        grants += 1;
+      },
+      backOff: (ms) => inner.backOff(ms),
+    };
+    const api = new GoogleCalendarApi(createCalendarClient({ baseUrl, accessToken: TOKEN }), expiring, PREFIX);
+    assert.deepEqual(await api.listHubCalendars(), []);
+    assert.equal(grants, 2, 'a second grant was taken');
+    assert.equal(sim.calls.count(), 1, 'and the request sent once');
+  });
+
   for (const answer of [
     { kind: '403', reason: 'rateLimitExceeded', status: 403 },
     { kind: '403', reason: 'userRateLimitExceeded', status: 403 },
@@ -342,7 +375,9 @@ describe('GoogleCalendarApi: rate limit and failures', () => {
     const server = createServer((_req, res) => {
       requests += 1;
       res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '3' });
-      res.end(JSON.stringify({ error: { code: 429, message: 'Too Many Requests', errors: [{ reason: 'rateLimitExceeded', domain: 'usageLimits' }] } }));
+      res.end(
+        JSON.stringify({ error: { code: 429, message: 'Too Many Requests', errors: [{ reason: 'rateLimitExceeded', domain: 'usageLimits' }] } }),
+      );
     }).listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
@@ -364,10 +399,8 @@ describe('GoogleCalendarApi: rate limit and failures', () => {
 
   it('still reports the rate limit when the back-off cannot be recorded', async () => {
     const broken: RateLimiter = {
-      acquire: async () => undefined,
-      backOff: async () => {
-        throw new Error('Redis is down');
-      },
+      acquire: () => Promise.resolve(),
+      backOff: () => Promise.reject(new Error('Redis is down')),
     };
     const api = new GoogleCalendarApi(createCalendarClient({ baseUrl, accessToken: TOKEN }), broken, PREFIX);
     sim.injectRateLimit({ kind: '429', times: 1 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
+import { maxInWindow } from '../../bench/stats';
 import { RedisTokenBucket, type TokenBucketOptions } from '../../lib/rate-limiter';
 import { testRedis } from '../support/services';
 
@@ -148,6 +150,10 @@ describe('RedisTokenBucket', () => {
       { burst: Number.NaN },
       { burst: Number.POSITIVE_INFINITY },
       { key: '' },
+      { windowMs: 0 },
+      { windowMs: Number.NaN },
+      { guardMs: -1 },
+      { guardMs: Number.POSITIVE_INFINITY },
       // The burst counts within the minute's budget, so it must leave room for a refill.
       { ratePerMinute: 5, burst: 5 },
     ];
@@ -156,5 +162,109 @@ describe('RedisTokenBucket', () => {
     }
     assert.doesNotThrow(() => new RedisTokenBucket(redisA, valid));
     assert.doesNotThrow(() => new RedisTokenBucket(redisA, { ...valid, ratePerMinute: 1.5, burst: 1 }));
+    assert.doesNotThrow(() => new RedisTokenBucket(redisA, { ...valid, windowMs: 1_000, guardMs: 0 }));
+  });
+});
+
+describe('RedisTokenBucket: the quota where it is measured, at arrival', () => {
+  // A minute shrunk to 2 s, so a test sees several whole windows: 20 per window is 600/min at a 30× time scale.
+  const WINDOW_MS = 2_000;
+  const QUOTA = 20;
+  const GUARD_MS = 200;
+
+  it('no window sees more than the quota arrive from two instances, and the windows are full', async () => {
+    const options: TokenBucketOptions = { key: uniqueKey(), ratePerMinute: QUOTA, burst: 4, windowMs: WINDOW_MS, guardMs: GUARD_MS };
+    const instances = [new RedisTokenBucket(redisA, options), new RedisTokenBucket(redisB, options)];
+    const runMs = 7_000;
+    const arrivals: number[] = [];
+    const grants: number[] = [];
+    const pending: Promise<void>[] = [];
+    const start = Date.now();
+    // Each instance sends as fast as it is allowed to; every call lands some time after its grant (up to
+    // 3/4 of the guard), as a request takes a while to reach the API.
+    await Promise.all(
+      instances.map(async (bucket) => {
+        while (Date.now() - start < runMs) {
+          await bucket.acquire();
+          grants.push(Date.now());
+          pending.push(sleep(Math.random() * GUARD_MS * 0.75).then(() => void arrivals.push(Date.now())));
+        }
+      }),
+    );
+    await Promise.all(pending);
+    const busiest = maxInWindow(arrivals, WINDOW_MS);
+    assert.ok(busiest <= QUOTA, `${busiest} arrivals in one ${WINDOW_MS} ms window, quota ${QUOTA}`);
+    // The limit is the quota, not less: some window was full, and the run as a whole came close to the quota.
+    assert.ok(busiest >= QUOTA - 1, `the busiest window saw only ${busiest} of ${QUOTA}`);
+    const spanMs = Math.max(...grants) - start;
+    const floor = Math.floor(((QUOTA * spanMs) / (WINDOW_MS + GUARD_MS)) * 0.9);
+    assert.ok(grants.length >= floor, `${grants.length} grants in ${spanMs} ms; at least ${floor} expected`);
+    // Paced, not a whole window's worth at once: no 200 ms holds more than the burst and two refills.
+    const busiestFifth = maxInWindow(grants, 200);
+    assert.ok(busiestFifth <= 4 + 2 + 1, `${busiestFifth} grants in 200 ms`);
+  });
+
+  it('a call granted late in one window may land in the next without pushing it over', async () => {
+    // The guard exactly: the grants of any window + guard never exceed the quota.
+    const key = uniqueKey();
+    const bucket = new RedisTokenBucket(redisA, { key, ratePerMinute: 5, burst: 4, windowMs: 600, guardMs: 300 });
+    const grants: number[] = [];
+    const start = performance.now();
+    while (performance.now() - start < 2_500) {
+      await bucket.acquire();
+      grants.push(performance.now());
+    }
+    const inSpan = maxInWindow(grants, 600 + 300 - 5);
+    assert.ok(inSpan <= 5, `${inSpan} grants in one window + guard, quota 5`);
+    assert.ok(grants.length >= 11, `${grants.length} grants in 2.5 s at 5 per 0.9 s`);
+    assert.ok((await redisB.zcard(`${key}:grants`)) <= 5, 'the log holds no more than one window + guard of grants');
+  });
+});
+
+describe('RedisTokenBucket: waiting callers', () => {
+  /** A bucket whose second acquire has to wait about a minute. */
+  async function drained(): Promise<{ bucket: RedisTokenBucket; key: string }> {
+    const key = uniqueKey();
+    const bucket = new RedisTokenBucket(redisA, { key, ratePerMinute: 2, burst: 1 });
+    await bucket.acquire();
+    return { bucket, key };
+  }
+
+  it('a wait ends as soon as the caller is cancelled, with the cancellation, and takes nothing', async () => {
+    const { bucket, key } = await drained();
+    const controller = new AbortController();
+    const reason = new Error('cancelled by the test');
+    const waiting = bucket.acquire({ signal: controller.signal });
+    await sleep(150);
+    const abortedAt = performance.now();
+    controller.abort(reason);
+    await assert.rejects(waiting, (err: unknown) => err === reason);
+    const took = performance.now() - abortedAt;
+    assert.ok(took < 250, `the wait ended ${took.toFixed(0)} ms after the abort`);
+    assert.equal(await redisB.zcard(`${key}:grants`), 1, 'only the first grant was made');
+
+    // Already cancelled: rejects before asking Redis, even when a grant would be free.
+    const fresh = new RedisTokenBucket(redisA, { key: uniqueKey(), ratePerMinute: RATE, burst: 5 });
+    await assert.rejects(fresh.acquire({ signal: AbortSignal.abort(reason) }), (err: unknown) => err === reason);
+  });
+
+  it('heartbeats while it waits, and not when it does not wait', async () => {
+    let beats = 0;
+    const heartbeat = (): void => void (beats += 1);
+    const free = new RedisTokenBucket(redisA, { key: uniqueKey(), ratePerMinute: RATE, burst: 5 });
+    await free.acquire({ heartbeat });
+    assert.equal(beats, 0, 'a grant at once needs no heartbeat');
+
+    const { bucket } = await drained();
+    const controller = new AbortController();
+    const waiting = bucket.acquire({ signal: controller.signal, heartbeat });
+    await sleep(2_300);
+    controller.abort(new Error('done'));
+    await assert.rejects(waiting);
+    // One as the wait starts, then one a second.
+    assert.ok(beats >= 3, `${beats} heartbeats in 2.3 s of waiting`);
+    const after = beats;
+    await sleep(1_200);
+    assert.equal(beats, after, 'no heartbeats once the wait ended');
   });
 });

@@ -96,3 +96,46 @@ test('a crashed refresher (lock left behind) delays others only until the lock e
   assert.equal(token, 'token-1');
   assert.ok(Date.now() - started >= 250, 'waited for the stale lock');
 });
+
+test("a caller waiting for another process's fetch stops at once when cancelled", async () => {
+  const key = uniqueKey();
+  await redisA.set(`${key}:refresh-lock`, 'other-process', 'PX', 5_000);
+  const source = countingSource(10);
+  const controller = new AbortController();
+  const reason = new Error('cancelled');
+  const waiting = new SharedTokenCache(redisB, source.fetch, { key, ttlSeconds: 60 }).get(controller.signal);
+  await sleep(100);
+  const abortedAt = Date.now();
+  controller.abort(reason);
+  await assert.rejects(waiting, (err: unknown) => err === reason);
+  assert.ok(Date.now() - abortedAt < 250, 'did not wait for the other process');
+  assert.equal(source.requests, 0);
+  assert.equal(await redisA.get(`${key}:refresh-lock`), 'other-process', "the other process's lock is untouched");
+});
+
+test('a fetch that every waiter gave up is abandoned: its signal aborts, nothing is stored, the lock is freed', async () => {
+  const key = uniqueKey();
+  let fetchSignal: AbortSignal | undefined;
+  const cache = new SharedTokenCache(
+    redisA,
+    async (signal) => {
+      fetchSignal = signal;
+      await sleep(5_000, undefined, { signal });
+      return 'too-late';
+    },
+    { key, ttlSeconds: 60 },
+  );
+  const first = new AbortController();
+  const second = new AbortController();
+  const waiting = [cache.get(first.signal), cache.get(second.signal)];
+  await sleep(100);
+  first.abort(new Error('first cancelled'));
+  await assert.rejects(waiting[0]!, /first cancelled/);
+  assert.equal(fetchSignal?.aborted, false, 'the other caller still waits for the fetch');
+  second.abort(new Error('second cancelled'));
+  await assert.rejects(waiting[1]!, /second cancelled/);
+  assert.equal(fetchSignal?.aborted, true, 'nobody waits any more: the fetch is abandoned');
+  await sleep(50);
+  assert.equal(await redisB.exists(key), 0, 'no token stored');
+  assert.equal(await redisB.exists(`${key}:refresh-lock`), 0, 'no lock left behind');
+});

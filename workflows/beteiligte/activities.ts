@@ -15,7 +15,7 @@ export const { beteiligteSyncSettings } = proxyLocalActivities<SettingsActivitie
 type RepeatSafe = Pick<BeteiligteActivities, 'espoGetBeteiligte' | 'advowareGetBeteiligte' | 'espoUpdateBeteiligte'>;
 
 /**
- * Writes that must not repeat once they landed: Advoware POST (a second party) and PUT (a second rowId), and
+ * Writes that must not repeat once they landed: Advoware POST (a second Beteiligte) and PUT (a second rowId), and
  * notifications (a second message). Regular activities: the server records each completion at once, so a
  * worker crash after the write does not run it again (test/workflows/beteiligte-worker-crash.test.ts).
  */
@@ -33,7 +33,8 @@ export type SyncCalls = RepeatSafe & LandOnce;
 export function syncCalls(callTimeoutMs: number): SyncCalls {
   // Named one by one: the proxies are Proxy objects whose functions appear only when asked for, not when spread.
   const local = proxyLocalActivities<RepeatSafe>({ startToCloseTimeout: callTimeoutMs, retry: attemptRetry });
-  const landOnce = proxyActivities<LandOnce>({ startToCloseTimeout: callTimeoutMs, retry: attemptRetry });
+  // Heartbeats (the clients beat about once a second): a cancelled attempt stops within seconds.
+  const landOnce = proxyActivities<LandOnce>({ startToCloseTimeout: callTimeoutMs, heartbeatTimeout: '10 seconds', retry: attemptRetry });
   return {
     espoGetBeteiligte: local.espoGetBeteiligte,
     advowareGetBeteiligte: local.advowareGetBeteiligte,
@@ -52,6 +53,6 @@ const statusRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximu
 
 export function statusCalls(callTimeoutMs: number): Pick<SyncCalls, 'espoUpdateBeteiligte' | 'espoNotify'> {
   const local = proxyLocalActivities<RepeatSafe>({ startToCloseTimeout: callTimeoutMs, retry: statusRetry });
-  const landOnce = proxyActivities<LandOnce>({ startToCloseTimeout: callTimeoutMs, retry: statusRetry });
+  const landOnce = proxyActivities<LandOnce>({ startToCloseTimeout: callTimeoutMs, heartbeatTimeout: '10 seconds', retry: statusRetry });
   return { espoUpdateBeteiligte: local.espoUpdateBeteiligte, espoNotify: landOnce.espoNotify };
 }

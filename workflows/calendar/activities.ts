@@ -18,6 +18,9 @@ export const { calendarLoadState, calendarSaveState, calendarEmployeesOldestFirs
 export function externalCalls(callTimeoutMs: number) {
   return proxyActivities<CalendarActivities>({
     startToCloseTimeout: callTimeoutMs,
+    // The clients beat about once a second while a call or a rate-limit wait runs: a cancelled or timed-out
+    // attempt learns it within seconds and stops, and a dead worker is noticed long before the call time-out.
+    heartbeatTimeout: '10 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
   });
 }
