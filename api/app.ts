@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { CalendarSyncRequester } from '../clients/temporal/calendar-sync-requests';
+import { IngestQueue } from '../clients/temporal/ingest-queue';
 import type { SyncRequester } from '../clients/temporal/sync-requests';
 import type { Logger } from '../lib/logger';
 import type { GatewayMetrics } from '../lib/metrics';
@@ -8,10 +9,11 @@ import { requireApiKey } from './middleware/api-key';
 import { errorHandler, notFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { advowareProxyRouter } from './routes/advoware-proxy';
-import { beteiligteWebhookRouter, type RequestWithRawBody } from './routes/beteiligte-webhooks';
+import { beteiligteWebhookRouter } from './routes/beteiligte-webhooks';
 import { calendarSyncRouter } from './routes/calendar-sync';
 import { healthRouter, type ReadinessCheck } from './routes/health';
 import { metricsRouter } from './routes/metrics';
+import { createWebhookMetrics } from './webhook-metrics';
 
 export interface GatewayDeps {
   apiKeys: readonly string[];
@@ -21,6 +23,7 @@ export interface GatewayDeps {
   readiness: Record<string, ReadinessCheck>;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** Records webhook items in Temporal; its `deadlineMs` is how long a webhook waits before it gets 503. */
   requester: SyncRequester;
   calendarRequester: CalendarSyncRequester;
   /** The EspoCRM webhook's ID and secret, to verify `X-Signature`. */
@@ -38,16 +41,19 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(healthRouter(deps.readiness));
   app.use(metricsRouter(deps.metrics.registry));
 
-  app.use(
-    express.json({
-      limit: deps.bodyLimit,
-      verify: (req, _res, raw) => {
-        (req as RequestWithRawBody).rawBody = raw;
-      },
-    }),
-  );
-  // Webhooks authenticate by signature or API key, so they come before the API-key gate.
-  app.use(beteiligteWebhookRouter(deps));
+  // Webhooks authenticate by signature or API key, so they come before the API-key gate; and before the JSON
+  // parser, because they read the raw bytes the signature covers.
+  const webhookMetrics = createWebhookMetrics(deps.metrics.registry);
+  const ingest = new IngestQueue(deps.requester, {
+    deadlineMs: deps.requester.deadlineMs,
+    onGroup: ({ items, path, ms, ok }) => {
+      webhookMetrics.groups.observe({ path, result: ok ? 'ok' : 'failed' }, ms / 1000);
+      webhookMetrics.groupItems.observe(items);
+    },
+  });
+  app.use(beteiligteWebhookRouter({ ...deps, ingest, webhookMetrics }));
+
+  app.use(express.json({ limit: deps.bodyLimit }));
   const apiKey = requireApiKey(deps.apiKeys);
   app.use('/advoware', apiKey);
   app.use(calendarSyncRouter(deps));

@@ -9,7 +9,7 @@ import { createRedis } from '../lib/redis';
 import { createApp } from './app';
 import { redisReadiness, temporalReadiness } from './readiness';
 
-async function main(): Promise<void> {
+function main(): void {
   loadDotEnv();
   const config = parseEnv(gatewayConfigSchema);
   const logger = createLogger('gateway', config.LOG_LEVEL);
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     readiness: { temporal: temporalReadiness(connection), redis: redisReadiness(redis) },
     logger,
     metrics: createGatewayMetrics(),
-    requester: new SyncRequester(client, config.TEMPORAL_TASK_QUEUE),
+    requester: new SyncRequester(client, config.TEMPORAL_TASK_QUEUE, config.WEBHOOK_TEMPORAL_DEADLINE_MS),
     calendarRequester: new CalendarSyncRequester(client, config.TEMPORAL_TASK_QUEUE),
     espocrmWebhook: { id: config.ESPOCRM_WEBHOOK_ID, secret: config.ESPOCRM_WEBHOOK_SECRET },
   });
@@ -50,10 +50,11 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    server.close(async () => {
-      await Promise.allSettled([redis.quit(), connection.close()]);
-      logger.info('gateway stopped');
-      process.exit(0);
+    server.close(() => {
+      void Promise.allSettled([redis.quit(), connection.close()]).then(() => {
+        logger.info('gateway stopped');
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
   };
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((err: unknown) => {
+try {
+  main();
+} catch (err: unknown) {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
-});
+}

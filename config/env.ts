@@ -6,9 +6,12 @@ import { z } from 'zod';
  * `.env.example` lists the same names; `test/config.test.ts` keeps the two in step.
  */
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -21,7 +24,10 @@ export const temporalEnv = z.object({
 });
 
 export const redisEnv = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
 });
 
 export const advowareEnv = z.object({
@@ -49,24 +55,22 @@ export const espocrmEnv = z.object({
   ESPOCRM_TIMEOUT_MS: positiveInt.default(30_000),
 });
 
-const secondsList = z
-  .string()
-  .transform((s, ctx) => {
-    const values = s.split(',').map((part) => Number(part.trim()));
-    if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of positive seconds' });
-      return z.NEVER;
-    }
-    return values;
-  });
+const secondsList = z.string().transform((s, ctx) => {
+  const values = s.split(',').map((part) => Number(part.trim()));
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of positive seconds' });
+    return z.NEVER;
+  }
+  return values;
+});
 
-/** Party sync timing (SPEC §5.1, §5.6); every duration is configurable so tests run in seconds. */
+/** Beteiligte sync timing (SPEC §5.1, §5.6); every duration is configurable so tests run in seconds. */
 export const beteiligteSyncEnv = z.object({
   /** Pause after the 1st, 2nd, … failed attempt; the last value repeats. */
   BETEILIGTE_SYNC_BACKOFF_SECONDS: secondsList.default([60, 300, 900, 3600, 14_400]),
   BETEILIGTE_SYNC_MAX_ATTEMPTS: positiveInt.default(5),
   BETEILIGTE_SYNC_AUTO_RESET_SECONDS: positiveInt.default(24 * 3600),
-  /** A clean, linked party not synced for this long is checked again by the sweep. */
+  /** A clean, linked Beteiligte not synced for this long is checked again by the sweep. */
   BETEILIGTE_SYNC_STALE_SECONDS: positiveInt.default(24 * 3600),
   BETEILIGTE_SYNC_SWEEP_INTERVAL_SECONDS: positiveInt.default(15 * 60),
   /** Time-out of one EspoCRM or Advoware call inside a sync, retries not counted. */
@@ -80,17 +84,17 @@ const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
  * acting as GOOGLE_CALENDAR_SUBJECT. Sandbox: the simulator's origin and a static token.
  */
 export const googleEnv = z.object({
-    GOOGLE_CALENDAR_SERVICE_ACCOUNT_PATH: z.string().min(1).optional(),
-    /** The Workspace user the service account acts for; the employees' calendars live in that account. */
-    GOOGLE_CALENDAR_SUBJECT: z.string().min(1).optional(),
-    /** Origin of a Calendar v3 API other than Google's (the simulator); no path. */
-    GOOGLE_CALENDAR_BASE_URL: url.optional(),
-    /** Static bearer token (sandbox, or a pre-minted token); the service account is used when absent. */
-    GOOGLE_CALENDAR_ACCESS_TOKEN: z.string().min(1).optional(),
-    GOOGLE_CALENDAR_TIMEOUT_MS: positiveInt.default(30_000),
-    /** Google's quota for the project, shared by every worker process through Redis. */
-    GOOGLE_CALENDAR_RATE_PER_MINUTE: positiveInt.default(600),
-    GOOGLE_CALENDAR_BURST: positiveInt.default(7),
+  GOOGLE_CALENDAR_SERVICE_ACCOUNT_PATH: z.string().min(1).optional(),
+  /** The Workspace user the service account acts for; the employees' calendars live in that account. */
+  GOOGLE_CALENDAR_SUBJECT: z.string().min(1).optional(),
+  /** Origin of a Calendar v3 API other than Google's (the simulator); no path. */
+  GOOGLE_CALENDAR_BASE_URL: url.optional(),
+  /** Static bearer token (sandbox, or a pre-minted token); the service account is used when absent. */
+  GOOGLE_CALENDAR_ACCESS_TOKEN: z.string().min(1).optional(),
+  GOOGLE_CALENDAR_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Google's quota for the project, shared by every worker process through Redis. */
+  GOOGLE_CALENDAR_RATE_PER_MINUTE: positiveInt.default(600),
+  GOOGLE_CALENDAR_BURST: positiveInt.default(7),
 });
 
 /** Google needs one way to authenticate; checked on every schema that includes googleEnv. */
@@ -127,6 +131,11 @@ export const gatewayEnv = z.object({
   HUB_API_KEYS: csv.refine((keys) => keys.length > 0, 'needs at least one key'),
   BODY_LIMIT: z.string().default('1mb'),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  /**
+   * How long a webhook waits for Temporal to record its items before it gets 503. EspoCRM gives up on a
+   * delivery after about 5 s; our answer has to arrive well before that, or EspoCRM never sees the 503.
+   */
+  WEBHOOK_TEMPORAL_DEADLINE_MS: positiveInt.default(2_500),
 });
 
 export const loggingEnv = z.object({

@@ -12,10 +12,7 @@ export function requestLog(logger: Logger, metrics: GatewayMetrics): RequestHand
       const label = route ? `${req.baseUrl}${route}` : 'unmatched';
       metrics.httpRequests.observe({ method: req.method, route: label, status: String(res.statusCode) }, seconds);
       if (req.path === '/health' || req.path === '/metrics') return;
-      logger.info(
-        { method: req.method, route: label, status: res.statusCode, ms: Math.round(seconds * 1000) },
-        'request',
-      );
+      logger.info({ method: req.method, route: label, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   };

@@ -20,12 +20,7 @@ const proxyQuery = z
 const RESERVED_PARAMS = new Set(['path', 'endpoint']);
 
 /** `GET/POST/PUT/DELETE /advoware/proxy?path=…` — Advoware's own status and body, with the hub's token. */
-export function advowareProxyRouter(deps: {
-  advoware: AdvowareClient;
-  advowareBaseUrl: string;
-  logger: Logger;
-  metrics: GatewayMetrics;
-}): Router {
+export function advowareProxyRouter(deps: { advoware: AdvowareClient; advowareBaseUrl: string; logger: Logger; metrics: GatewayMetrics }): Router {
   const router = Router();
   const handle = async (req: Request, res: Response) => {
     const parsed = proxyQuery.safeParse(req.query);
@@ -44,7 +39,7 @@ export function advowareProxyRouter(deps: {
       else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) query[key] = value;
       else return void res.status(400).json({ error: `query parameter "${key}" must be a plain value` });
     }
-    const body = req.method === 'POST' || req.method === 'PUT' ? req.body : undefined;
+    const body: unknown = req.method === 'POST' || req.method === 'PUT' ? req.body : undefined;
 
     try {
       const answer = await deps.advoware.request(req.method, checked.path, { query, body });

@@ -46,9 +46,7 @@ export function calendarSyncRouter(deps: CalendarSyncDeps): Router {
 
     try {
       const workflowId =
-        kuerzel === 'ALL'
-          ? await deps.calendarRequester.requestAll(fullContent)
-          : await deps.calendarRequester.requestEmployee(kuerzel, fullContent);
+        kuerzel === 'ALL' ? await deps.calendarRequester.requestAll(fullContent) : await deps.calendarRequester.requestEmployee(kuerzel, fullContent);
       res.status(202).json({ workflowIds: [workflowId] });
     } catch (err) {
       deps.logger.error({ err, kuerzel }, 'could not start the calendar sync in Temporal');

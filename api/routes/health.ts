@@ -17,7 +17,9 @@ export function healthRouter(checks: Record<string, ReadinessCheck>): Router {
       }),
     );
     const ready = entries.every(([, result]) => result.ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(entries) });
+    const results: Record<string, { ok: boolean; error?: string }> = {};
+    for (const [name, result] of entries) results[name] = result;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks: results });
   });
   return router;
 }

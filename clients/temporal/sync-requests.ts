@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   beteiligteSyncRef,
@@ -9,35 +9,39 @@ import {
   type SyncReason,
   type SyncRequest,
 } from '../../contracts/beteiligte';
+import { beteiligteIngestRef, type BeteiligteIngestWorkflow, type IngestItem } from '../../contracts/ingest';
 import { HubEntityId, HubEntityType } from '../../contracts/search-attributes';
+import { beteiligteIngestWorkflowId, normaliseIngestItems } from './ingest-workflow-id';
 
 /**
- * Asks for a sync of each party: signal-with-start on `beteiligte-sync/<id>`, so a running
- * sync takes the request as one more run and an idle party gets a new workflow. Workflow-ID
+ * Asks for a sync of each Beteiligte: signal-with-start on `beteiligte-sync/<id>`, so a running
+ * sync takes the request as one more run and an idle Beteiligte gets a new workflow. Workflow-ID
  * uniqueness is the lock and the de-duplication (SPEC §5.1).
  */
 export class SyncRequester {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-    /** A webhook sender waits for our answer: past this, it gets 503 and delivers again. */
-    private readonly deadlineMs = 5_000,
+    /** How long a call may wait for Temporal when the caller gives no deadline of its own. */
+    readonly deadlineMs = 5_000,
   ) {}
 
-  async requestBeteiligteSync(espoId: string, reason: SyncReason): Promise<void> {
+  /** `deadline` is absolute (epoch ms): a webhook's answer is due by then, however long it queued before. */
+  async requestBeteiligteSync(espoId: string, reason: SyncReason, deadline = Date.now() + this.deadlineMs): Promise<void> {
     const input: BeteiligteSyncInput = { espoId };
-    const deadline = Date.now() + this.deadlineMs;
-    await this.client.workflow.withDeadline(deadline, () => this.client.workflow.signalWithStart<BeteiligteSyncWorkflow, [SyncRequest]>(beteiligteSyncRef.workflowType, {
-      workflowId: beteiligteSyncWorkflowId(espoId),
-      taskQueue: this.taskQueue,
-      args: [input],
-      signal: syncRequested,
-      signalArgs: [{ reason }],
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: HubEntityType, value: 'CBeteiligte' },
-        { key: HubEntityId, value: espoId },
-      ]),
-    }));
+    await this.client.workflow.withDeadline(deadline, () =>
+      this.client.workflow.signalWithStart<BeteiligteSyncWorkflow, [SyncRequest]>(beteiligteSyncRef.workflowType, {
+        workflowId: beteiligteSyncWorkflowId(espoId),
+        taskQueue: this.taskQueue,
+        args: [input],
+        signal: syncRequested,
+        signalArgs: [{ reason }],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: HubEntityType, value: 'CBeteiligte' },
+          { key: HubEntityId, value: espoId },
+        ]),
+      }),
+    );
   }
 
   /** Every ID once, in parallel; rejects if any request failed (the caller answers 503 or retries). */
@@ -45,5 +49,26 @@ export class SyncRequester {
     const unique = [...new Set(espoIds)];
     await Promise.all(unique.map((id) => this.requestBeteiligteSync(id, reason)));
     return unique.length;
+  }
+
+  /**
+   * Records a group of items in one call: the start of `beteiligte-ingest/<hash>`, which signals each Beteiligte's
+   * workflow. An identical group whose hand-over still runs joins it; a finished one may run again. Resolves
+   * with the hand-over's workflow ID.
+   */
+  async handOverBeteiligte(items: readonly IngestItem[], deadline = Date.now() + this.deadlineMs): Promise<string> {
+    const normalised = normaliseIngestItems(items);
+    const workflowId = beteiligteIngestWorkflowId(normalised);
+    await this.client.workflow.withDeadline(deadline, () =>
+      this.client.workflow.start<BeteiligteIngestWorkflow>(beteiligteIngestRef.workflowType, {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ items: normalised }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        // The same group delivered again after its hand-over finished is new work (e.g. a second edit).
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      }),
+    );
+    return workflowId;
   }
 }

@@ -37,19 +37,19 @@ describe('gateway: Advoware proxy', () => {
   beforeEach(() => sim.reset());
 
   it('GET reaches the simulator with a valid token and returns its status and body', async () => {
-    const party = sim.listBeteiligte()[0];
-    assert.ok(party, 'the demo seed has parties');
-    const res = await proxy('GET', `path=${BETEILIGTE}/${party.betNr}`);
+    const beteiligte = sim.listBeteiligte()[0];
+    assert.ok(beteiligte, 'the demo seed has Beteiligte');
+    const res = await proxy('GET', `path=${BETEILIGTE}/${beteiligte.betNr}`);
     assert.equal(res.status, 200);
-    const body = (await res.json()) as unknown;
+    const body: unknown = await res.json();
     const entity = Array.isArray(body) ? (body[0] as Record<string, unknown>) : (body as Record<string, unknown>);
-    assert.equal(entity.betNr, party.betNr);
-    assert.equal(entity.name, party.name);
+    assert.equal(entity.betNr, beteiligte.betNr);
+    assert.equal(entity.name, beteiligte.name);
     assert.equal(sim.calls.count(`GET /${BETEILIGTE}/:betNr`), 1);
     assert.equal(sim.tokensIssued, 1);
   });
 
-  it('passes Advoware error statuses through (404 for an unknown party)', async () => {
+  it('passes Advoware error statuses through (404 for an unknown Beteiligte)', async () => {
     const res = await proxy('GET', `path=${BETEILIGTE}/999999`);
     assert.equal(res.status, 404);
   });
@@ -66,7 +66,7 @@ describe('gateway: Advoware proxy', () => {
     assert.equal(updated.status, 200);
     assert.equal(sim.getBeteiligte(betNr).name, 'Proxy AG');
 
-    // Advoware forbids deleting parties: the proxy returns that answer unchanged.
+    // Advoware forbids deleting Beteiligte: the proxy returns that answer unchanged.
     const deleted = await proxy('DELETE', `path=${BETEILIGTE}/${betNr}`);
     assert.equal(deleted.status, 403);
     assert.equal(sim.calls.count(/^DELETE /), 1);
@@ -76,7 +76,13 @@ describe('gateway: Advoware proxy', () => {
   it('DELETE of an appointment succeeds and query parameters reach Advoware', async () => {
     const [employee] = sim.listMitarbeiter();
     assert.ok(employee);
-    const termin = sim.addTermin({ kuerzel: employee.kuerzel, betreff: 'Proxy', datum: '2026-12-01T00:00:00', uhrzeitVon: '10:00:00', uhrzeitBis: '11:00:00' });
+    const termin = sim.addTermin({
+      kuerzel: employee.kuerzel,
+      betreff: 'Proxy',
+      datum: '2026-12-01T00:00:00',
+      uhrzeitVon: '10:00:00',
+      uhrzeitBis: '11:00:00',
+    });
     const listed = await proxy('GET', `path=api/v1/advonet/Termine&kuerzel=${employee.kuerzel}&from=2026-12-01&to=2026-12-01`);
     assert.equal(listed.status, 200);
     const list = (await listed.json()) as { frNr: number }[];

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Redis } from 'ioredis';
+import { beteiligteIngestWorkflowId } from '../../clients/temporal/ingest-workflow-id';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
+import type { BeteiligteIngestInput, IngestItem } from '../../contracts/ingest';
+import { HubEntityId, HubEntityType } from '../../contracts/search-attributes';
 import { signWebhookBody } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
 import { beteiligteSyncWorkflowId } from '../../contracts/beteiligte';
@@ -42,21 +48,90 @@ describe('gateway: EspoCRM Beteiligte webhooks', () => {
     }
   };
 
-  it('accepts a signed batch and starts one workflow per distinct party, tagged for search', async () => {
+  /** The input the hand-over workflow was started with, as Temporal recorded it. */
+  const handOverInput = async (items: IngestItem[]): Promise<BeteiligteIngestInput> => {
+    const history = await client.workflow.getHandle(beteiligteIngestWorkflowId(items)).fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    assert.ok(payload, 'the hand-over was started with an input');
+    return JSON.parse(Buffer.from(payload).toString('utf8')) as BeteiligteIngestInput;
+  };
+
+  it('records a signed batch in one hand-over workflow, each distinct Beteiligte once', async () => {
     const a = `espo-${randomUUID()}`;
     const b = `espo-${randomUUID()}`;
     const body = JSON.stringify([{ id: a, name: 'A' }, { id: b }, { id: a }]);
     const res = await post('update', body, { 'X-Signature': signed(body) });
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { accepted: 2 });
-    const description = await client.workflow.getHandle(beteiligteSyncWorkflowId(a)).describe();
+    assert.deepEqual(await res.json(), { accepted: 2, echoes: 0 });
+    const expected = [a, b].sort().map((espoId) => ({ espoId, reason: 'update' as const }));
+    assert.deepEqual(await handOverInput(expected), { items: expected });
+    const description = await client.workflow.getHandle(beteiligteIngestWorkflowId(expected)).describe();
     assert.equal(description.taskQueue, taskQueue);
-    assert.deepEqual(description.searchAttributes.HubEntityId, [a]);
-    assert.deepEqual(description.searchAttributes.HubEntityType, ['CBeteiligte']);
-    assert.ok(await workflowExists(b));
   });
 
-  it('folds a second webhook for a running party into the same workflow as a signal', async () => {
+  it("sends a lone item straight to its Beteiligte's workflow, tagged for search", async () => {
+    const id = `espo-${randomUUID()}`;
+    const body = JSON.stringify([{ id, name: 'A' }]);
+    const res = await post('update', body, { 'X-Signature': signed(body) });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { accepted: 1, echoes: 0 });
+    const description = await client.workflow.getHandle(beteiligteSyncWorkflowId(id)).describe();
+    assert.equal(description.taskQueue, taskQueue);
+    assert.equal(description.typedSearchAttributes.get(HubEntityId), id);
+    assert.equal(description.typedSearchAttributes.get(HubEntityType), 'CBeteiligte');
+  });
+
+  it('joins a re-delivered identical batch to the hand-over still running, instead of a second one', async () => {
+    const ids = [`espo-${randomUUID()}`, `espo-${randomUUID()}`, `espo-${randomUUID()}`];
+    const body = JSON.stringify(ids.map((id) => ({ id })));
+    assert.equal((await post('create', body, { 'X-Signature': signed(body) })).status, 200);
+    const items = ids.map((espoId) => ({ espoId, reason: 'create' as const }));
+    const handle = client.workflow.getHandle(beteiligteIngestWorkflowId(items));
+    const first = await handle.describe();
+    assert.equal(first.status.name, 'RUNNING', 'no worker polls this queue, so the hand-over is still running');
+    // EspoCRM delivers again, e.g. after it timed out on our first answer; the items come in another order.
+    const again = JSON.stringify([...ids].reverse().map((id) => ({ id })));
+    assert.equal((await post('create', again, { 'X-Signature': signed(again) })).status, 200);
+    const second = await handle.describe();
+    assert.equal(second.runId, first.runId);
+    const history = await handle.fetchHistory();
+    assert.equal(history.events?.filter((e) => e.workflowExecutionStartedEventAttributes).length, 1);
+  });
+
+  it("acknowledges the hub's own write (an update carrying stammdatenHash) without a sync; the other items go on", async () => {
+    const echo = `espo-${randomUUID()}`;
+    const b = `espo-${randomUUID()}`;
+    const c = `espo-${randomUUID()}`;
+    const body = JSON.stringify([
+      { id: echo, firstName: 'Erika Maria', stammdatenHash: 'a1b2c3' },
+      { id: b, lastName: 'Musterfrau' },
+      { id: c, stammdatenHash: '' },
+    ]);
+    const res = await post('update', body, { 'X-Signature': signed(body) });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { accepted: 2, echoes: 1 });
+    const expected = [b, c].sort().map((espoId) => ({ espoId, reason: 'update' as const }));
+    assert.deepEqual(await handOverInput(expected), { items: expected });
+    assert.equal(await workflowExists(echo), false);
+
+    // Alone with one real edit, the edit goes straight to its Beteiligte; the echo still starts nothing.
+    const d = `espo-${randomUUID()}`;
+    const pair = JSON.stringify([
+      { id: echo, stammdatenHash: 'a1b2c3' },
+      { id: d, lastName: 'X' },
+    ]);
+    const second = await post('update', pair, { 'X-Signature': signed(pair) });
+    assert.deepEqual(await second.json(), { accepted: 1, echoes: 1 });
+    assert.ok(await workflowExists(d));
+    assert.equal(await workflowExists(echo), false);
+
+    // Only update items can be echoes: a create carries every attribute, stammdatenHash included.
+    const created = JSON.stringify([{ id: echo, stammdatenHash: 'a1b2c3' }]);
+    assert.deepEqual(await (await post('create', created, { 'X-Signature': signed(created) })).json(), { accepted: 1, echoes: 0 });
+    assert.ok(await workflowExists(echo));
+  });
+
+  it('folds a second webhook for a running Beteiligte into the same workflow as a signal', async () => {
     const id = `espo-${randomUUID()}`;
     const body = JSON.stringify([{ id }]);
     for (let i = 0; i < 3; i++) assert.equal((await post('update', body, { 'X-Signature': signed(body) })).status, 200);
@@ -85,6 +160,30 @@ describe('gateway: EspoCRM Beteiligte webhooks', () => {
     assert.equal(await workflowExists(id), false);
   });
 
+  it('answers 400 for a correctly signed body that is not JSON, whatever its content type', async () => {
+    for (const contentType of ['text/plain', 'application/json', 'application/octet-stream']) {
+      const res = await post('update', 'hello', { 'Content-Type': contentType, 'X-Signature': signed('hello') });
+      assert.equal(res.status, 400, contentType);
+      assert.match(((await res.json()) as { error: string }).error, /not valid JSON/);
+    }
+  });
+
+  it('answers 400 "expected a JSON array of EspoCRM items" for a signed null', async () => {
+    const res = await post('update', 'null', { 'X-Signature': signed('null') });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: 'expected a JSON array of EspoCRM items' });
+  });
+
+  it('answers 401 for an unsigned body that is not JSON', async () => {
+    assert.equal((await post('update', 'hello', { 'Content-Type': 'text/plain' })).status, 401);
+    assert.equal((await post('update', '\u0000\u0001garbage', { 'Content-Type': 'application/octet-stream', 'X-Signature': 'Zm9v' })).status, 401);
+  });
+
+  it('answers 413 for a batch over the body limit, signed or not', async () => {
+    const body = JSON.stringify(Array.from({ length: 5_000 }, (_, i) => ({ id: `espo-${i}`, name: 'x'.repeat(20) })));
+    assert.equal((await post('update', body, { 'X-Signature': signed(body) })).status, 413);
+  });
+
   for (const [label, body] of [
     ['an object instead of a batch', '{"id":"x"}'],
     ['an item without id', '[{"name":"no id"}]'],
@@ -103,25 +202,70 @@ describe('gateway: EspoCRM Beteiligte webhooks', () => {
     assert.equal((await post('rename', body, { 'X-Signature': signed(body) })).status, 404);
   });
 
-  it('answers 503 when Temporal is unreachable, never 2xx', async () => {
-    const deadTemporal = Connection.lazy({ address: '127.0.0.1:9', connectTimeout: 500 });
-    const offline = await startTestGateway({
-      advowareUrl: 'http://127.0.0.1:9',
-      tokenRedis: redis,
-      readinessRedis: redis,
-      tokenKey: 'unused',
-      overrides: { requester: new SyncRequester(new Client({ connection: deadTemporal }), taskQueue, 1_000) },
+  /** A Temporal that accepts connections and never answers: every call waits until its deadline. */
+  async function silentTemporal(): Promise<{ address: string; close(): Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
     });
-    try {
-      const body = JSON.stringify([{ id: `espo-${randomUUID()}` }]);
-      const res = await fetch(`${offline.url}/vmh/webhook/beteiligte/update`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Signature': signed(body) },
-        body,
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    return {
+      address: `127.0.0.1:${port}`,
+      async close() {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  for (const [label, unreachable] of [
+    ['refuses connections', () => Promise.resolve({ address: '127.0.0.1:9', close: () => Promise.resolve() })],
+    ['never answers', silentTemporal],
+  ] as const) {
+    it(`answers 503 to every waiting request within the deadline when Temporal ${label}, never 2xx`, async () => {
+      const temporal = await unreachable();
+      const deadlineMs = 1_000;
+      const deadTemporal = Connection.lazy({ address: temporal.address, connectTimeout: 500 });
+      const offline = await startTestGateway({
+        advowareUrl: 'http://127.0.0.1:9',
+        tokenRedis: redis,
+        readinessRedis: redis,
+        tokenKey: 'unused',
+        overrides: { requester: new SyncRequester(new Client({ connection: deadTemporal }), taskQueue, deadlineMs) },
       });
-      assert.equal(res.status, 503);
-    } finally {
-      await offline.close();
-    }
-  });
+      try {
+        // A lone item, a batch, and requests that queue behind them: none may be acknowledged.
+        const bodies = [
+          JSON.stringify([{ id: `espo-${randomUUID()}` }]),
+          ...Array.from({ length: 8 }, () => JSON.stringify([{ id: `espo-${randomUUID()}` }, { id: `espo-${randomUUID()}` }])),
+        ];
+        const started = Date.now();
+        const answers = await Promise.all(
+          bodies.map(async (body) => {
+            const res = await fetch(`${offline.url}/vmh/webhook/beteiligte/update`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', 'X-Signature': signed(body) },
+              body,
+            });
+            return { status: res.status, ms: Date.now() - started };
+          }),
+        );
+        for (const { status, ms } of answers) {
+          assert.equal(status, 503);
+          // Well before EspoCRM's own ~5 s delivery timeout, so EspoCRM sees the 503 and delivers again.
+          assert.ok(ms < deadlineMs + 1_000, `503 came after ${ms} ms`);
+        }
+      } finally {
+        // The calls behind the 503s end at their own deadline; closing the channel under them earlier would
+        // reject them after the test ended.
+        await sleep(deadlineMs);
+        await offline.close();
+        await deadTemporal.close().catch(() => undefined);
+        await temporal.close();
+      }
+    });
+  }
 });

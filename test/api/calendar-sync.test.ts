@@ -50,7 +50,10 @@ function writes(simulator: Simulator): string[] {
 }
 
 describe('gateway: POST /advoware/calendar/sync', () => {
-  const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: MITARBEITER, termine: [] } });
+  const advoware = new AdvowareSimulator({
+    credentials: SANDBOX_ADVOWARE_CREDENTIALS,
+    seed: { beteiligte: [], mitarbeiter: MITARBEITER, termine: [] },
+  });
   const google = new GoogleCalendarSimulator({ accessToken: SANDBOX_GOOGLE.accessToken, defaultTimeZone: 'Europe/Berlin' });
   const prefix = `G${randomUUID().slice(0, 6)}-`;
   let redis: Redis;
@@ -68,12 +71,22 @@ describe('gateway: POST /advoware/calendar/sync', () => {
       advoware: advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`),
       // Never called by the calendar sync.
       espocrm: new EspoCrmClient({ baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 1_000 }),
-      google: new GoogleCalendarApi(createCalendarClient({ baseUrl: googleUrl, accessToken: SANDBOX_GOOGLE.accessToken, timeoutMs: 5_000 }), limiter, prefix),
+      google: new GoogleCalendarApi(
+        createCalendarClient({ baseUrl: googleUrl, accessToken: SANDBOX_GOOGLE.accessToken, timeoutMs: 5_000 }),
+        limiter,
+        prefix,
+      ),
       calendarState: state,
       env: { CALENDAR_SYNC_CALENDAR_PREFIX: prefix },
     });
     // The gateway starts its workflows on the queue the test worker polls, so a 202 really runs the sync.
-    gateway = await startTestGateway({ advowareUrl, tokenRedis: redis, readinessRedis: redis, tokenKey: `test:${randomUUID()}`, taskQueue: hub.taskQueue });
+    gateway = await startTestGateway({
+      advowareUrl,
+      tokenRedis: redis,
+      readinessRedis: redis,
+      tokenKey: `test:${randomUUID()}`,
+      taskQueue: hub.taskQueue,
+    });
     client = new Client({ connection: gateway.connection });
   });
   after(async () => {

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { createApp, type GatewayDeps } from '../../api/app';
 import { redisReadiness, temporalReadiness } from '../../api/readiness';
 import { createAdvowareClient, type AdvowareClient } from '../../clients/advoware/client';
-import { advowareEnv, parseEnv } from '../../config/env';
+import { advowareEnv, gatewayEnv, parseEnv } from '../../config/env';
 import { createGatewayMetrics } from '../../lib/metrics';
 import { SANDBOX_ESPOCRM, advowareEnvFor } from '../../simulators/sandbox-credentials';
 import { CalendarSyncRequester } from '../../clients/temporal/calendar-sync-requests';
@@ -15,6 +15,9 @@ import { SyncRequester } from '../../clients/temporal/sync-requests';
 import { temporalAddress } from './services';
 
 export const TEST_API_KEY = 'test-hub-key';
+
+/** Production's default, so the gateway under test gives up on Temporal when production would. */
+const WEBHOOK_DEADLINE_MS = gatewayEnv.shape.WEBHOOK_TEMPORAL_DEADLINE_MS.parse(undefined);
 
 /** The hub's Advoware client for a simulator at `url`, its token cached under a key of the test's own. */
 export function advowareClientFor(url: string, redis: Redis, tokenKey: string, timeoutMs = 2_000): AdvowareClient {
@@ -41,7 +44,7 @@ export async function startTestGateway(options: {
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
   const taskQueue = options.taskQueue ?? 'gateway-test-no-worker';
-  const requester = new SyncRequester(client, taskQueue);
+  const requester = new SyncRequester(client, taskQueue, WEBHOOK_DEADLINE_MS);
   const app = createApp({
     apiKeys: [TEST_API_KEY],
     bodyLimit: '100kb',

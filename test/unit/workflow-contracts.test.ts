@@ -2,18 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { beteiligteSweepRef, beteiligteSyncRef } from '../../contracts/beteiligte';
 import { calendarSyncAllRef, calendarSyncRef } from '../../contracts/calendar';
+import { beteiligteIngestRef } from '../../contracts/ingest';
 import * as bundle from '../../workflows';
 
 describe('workflow contracts', () => {
   it('every ref names a workflow that the worker bundle exports under that type', () => {
-    for (const ref of [beteiligteSyncRef, beteiligteSweepRef, calendarSyncRef, calendarSyncAllRef]) {
+    for (const ref of [beteiligteSyncRef, beteiligteSweepRef, beteiligteIngestRef, calendarSyncRef, calendarSyncAllRef]) {
       const exported = (bundle as Record<string, unknown>)[ref.workflowType];
       assert.equal(typeof exported, 'function', `workflows/index.ts exports no workflow "${ref.workflowType}"`);
     }
   });
 
   it('the bundle exports nothing but the workflows the contracts name', () => {
-    const named = new Set([beteiligteSyncRef, beteiligteSweepRef, calendarSyncRef, calendarSyncAllRef].map((r) => r.workflowType));
+    const named = new Set(
+      [beteiligteSyncRef, beteiligteSweepRef, beteiligteIngestRef, calendarSyncRef, calendarSyncAllRef].map((r) => r.workflowType),
+    );
     assert.deepEqual(Object.keys(bundle).sort(), [...named].sort());
   });
 });
