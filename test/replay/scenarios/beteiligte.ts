@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  beteiligteSweepRef,
+  beteiligteSyncRef,
+  beteiligteSyncWorkflowId,
+  type BeteiligteSweepWorkflow,
+  type BeteiligteSyncResult,
+  type RunDecision,
+  type SyncReason,
+} from '../../../contracts/beteiligte';
+import type { EspoBeteiligte } from '../../../contracts/espocrm';
+import type { RecordingEnv, Scenario } from './scenario';
+
+const ENTITY = 'CBeteiligte';
+const PERSON = { firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.', dateOfBirth: '1980-02-03', assignedUserId: 'user-em' };
+
+/** Requests a sync the way the gateway does and waits for the Beteiligte's workflow to close. */
+async function sync(env: RecordingEnv, id: string, reason: SyncReason = 'manual'): Promise<WorkflowHandle> {
+  await env.requester.requestBeteiligteSync(id, reason);
+  const handle = env.hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id));
+  await env.hub.run(() => handle.result());
+  return handle;
+}
+
+async function decisionsOf(handle: WorkflowHandle): Promise<RunDecision[]> {
+  const result = (await handle.result()) as BeteiligteSyncResult;
+  return result.runs.map((r) => r.decision);
+}
+
+/** A Beteiligte already created in Advoware by an earlier run; the scenario records the run after it. */
+async function linkedPerson(env: RecordingEnv): Promise<{ id: string; betNr: number }> {
+  const id = env.espocrm.userCreate(ENTITY, PERSON).id;
+  await sync(env, id);
+  const betNr = (env.espocrm.getRecord(ENTITY, id) as unknown as EspoBeteiligte).betnr;
+  assert.ok(betNr, 'the Beteiligte was created in Advoware');
+  return { id, betNr };
+}
+
+/** A sync scenario whose recorded workflow must end with exactly `decisions`. */
+function syncPath(path: string, decisions: RunDecision[], drive: (env: RecordingEnv) => Promise<WorkflowHandle>): Scenario {
+  return {
+    workflowType: beteiligteSyncRef.workflowType,
+    path,
+    async run(env) {
+      const handle = await drive(env);
+      assert.deepEqual(await decisionsOf(handle), decisions, `beteiligte-sync ${path}`);
+      return handle;
+    },
+  };
+}
+
+export const beteiligteScenarios: Scenario[] = [
+  syncPath('create', ['create'], (env) => sync(env, env.espocrm.userCreate(ENTITY, PERSON).id)),
+
+  syncPath('no_change', ['no_change'], async (env) => sync(env, (await linkedPerson(env)).id)),
+
+  syncPath('espocrm_newer', ['espocrm_newer'], async (env) => {
+    const { id } = await linkedPerson(env);
+    env.espocrm.userUpdate(ENTITY, id, { lastName: 'Musterfrau' });
+    return sync(env, id, 'update');
+  }),
+
+  syncPath('advoware_newer', ['advoware_newer'], async (env) => {
+    const { id, betNr } = await linkedPerson(env);
+    env.advoware.editBeteiligte(betNr, { vorname: 'Erika Maria' });
+    return sync(env, id);
+  }),
+
+  syncPath('conflict', ['conflict'], async (env) => {
+    const { id, betNr } = await linkedPerson(env);
+    env.advoware.editBeteiligte(betNr, { name: 'Mustermann-Advoware' });
+    env.espocrm.userUpdate(ENTITY, id, { lastName: 'Mustermann-Espo' });
+    return sync(env, id, 'update');
+  }),
+
+  syncPath('initial_sync', ['initial_sync'], (env) => {
+    const existing = env.advoware.createBeteiligte({ name: 'Altbestand', vorname: 'Karl' });
+    const id = env.espocrm.userCreate(ENTITY, { firstName: 'Karl', lastName: 'Altbestand-Neu', betnr: existing.betNr, syncStatus: 'dirty' }).id;
+    return sync(env, id);
+  }),
+
+  // More 503s than one attempt's activity retries: the attempt fails, the backoff timer runs, the next one succeeds.
+  syncPath('failed_backoff_clean', ['failed', 'espocrm_newer'], async (env) => {
+    const { id } = await linkedPerson(env);
+    env.espocrm.userUpdate(ENTITY, id, { lastName: 'Nach Ausfall' });
+    env.advoware.faults.add({ method: 'PUT', path: 'Beteiligte', status: 503, times: 4 });
+    return sync(env, id, 'update');
+  }),
+
+  syncPath('permanently_failed', ['permanently_failed'], async (env) => {
+    const { id } = await linkedPerson(env);
+    env.espocrm.userUpdate(ENTITY, id, { lastName: 'Abgelehnt' });
+    env.advoware.faults.add({ method: 'PUT', path: 'Beteiligte', status: 400, body: { Message: 'Validierung fehlgeschlagen' } });
+    return sync(env, id, 'update');
+  }),
+
+  syncPath('deleted_in_advoware', ['deleted_in_advoware'], async (env) => {
+    const { id, betNr } = await linkedPerson(env);
+    env.advoware.deleteBeteiligte(betNr);
+    return sync(env, id);
+  }),
+
+  syncPath('deleted_in_espocrm', ['deleted_in_espocrm'], async (env) => sync(env, (await linkedPerson(env)).id, 'delete')),
+
+  {
+    workflowType: beteiligteSweepRef.workflowType,
+    path: 'signals_due_parties',
+    async run(env) {
+      const due = Array.from({ length: 3 }, (_, i) => env.espocrm.userCreate(ENTITY, { firmenname: `Sweep ${i} GmbH` }).id);
+      await linkedPerson(env);
+      const handle = await env.hub.client.workflow.start<BeteiligteSweepWorkflow>(beteiligteSweepRef.workflowType, {
+        taskQueue: env.hub.taskQueue,
+        workflowId: `replay-sweep-${Date.now()}`,
+      });
+      const result = await env.hub.run(() => handle.result());
+      assert.deepEqual(result, { pages: 1, signalled: due.length }, 'beteiligte-sweep');
+      // The Beteiligte syncs run on after the sweep closed: let them finish before the simulators are reset.
+      for (const id of due) await env.hub.run(() => env.hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+      return handle;
+    },
+  },
+];
