@@ -12,6 +12,18 @@ export interface Kommunikation {
   online: boolean;
 }
 
+/** Body of `PUT …/Kommunikationen/{id}`: kommKz is read-only there (SPEC §3.2), so every PUT sends these three. */
+export interface KommunikationWrite {
+  tlf: string;
+  bemerkung: string;
+  online: boolean;
+}
+
+/** Body of `POST …/Kommunikationen`: the only moment kommKz can be set. */
+export interface KommunikationCreate extends KommunikationWrite {
+  kommKz: number;
+}
+
 export interface Beteiligte {
   betNr: number;
   rowId: string;

@@ -19,6 +19,10 @@ export function isSyncStatus(value: unknown): value is SyncStatus {
 export interface EspoEmailAddress {
   emailAddress: string;
   primary?: boolean;
+  /** The user opted out of mail to this address; a write of the array sends it back as read, or EspoCRM may reset it. */
+  optOut?: boolean;
+  /** Marked undeliverable in EspoCRM; kept on write like optOut. */
+  invalid?: boolean;
 }
 
 export interface EspoPhoneNumber {
@@ -26,6 +30,10 @@ export interface EspoPhoneNumber {
   /** `Office | Mobile | Home | Fax | Other` in the firm's CRM; kept open because a CRM admin can add types. */
   type?: string;
   primary?: boolean;
+  /** Do-not-call; a write of the array sends it back as read, or EspoCRM may reset it. */
+  optOut?: boolean;
+  /** Marked unreachable in EspoCRM; kept on write like optOut. */
+  invalid?: boolean;
 }
 
 /**
@@ -44,7 +52,7 @@ export interface EspoBeteiligte {
   /** `YYYY-MM-DD` */
   dateOfBirth?: string | null;
   rechtsform?: string | null;
-  /** Advoware's party number; absent until the party was created there. */
+  /** Advoware's Beteiligte number; absent until the Beteiligte was created there. */
   betnr?: number | null;
   /** Advoware's `rowId` at the last sync: a different current one means Advoware changed. */
   advowareRowId?: string | null;
@@ -56,7 +64,10 @@ export interface EspoBeteiligte {
   syncRetryCount?: number | null;
   syncNextRetry?: string | null;
   syncAutoResetAt?: string | null;
+  /** Hash of the sync-relevant Advoware Kommunikation rowIds at the last sync (SPEC §5.3). */
   kommunikationHash?: string | null;
+  /** Content hash of the e-mail/phone data at the last sync (SPEC §5.3: EspoCRM changes by content, never modifiedAt). */
+  kommunikationEspoHash?: string | null;
   /** Content hash of the sync-relevant values at the last sync (see `hash.ts`). */
   stammdatenHash?: string | null;
   modifiedAt?: string | null;
@@ -66,10 +77,7 @@ export interface EspoBeteiligte {
 }
 
 /** The attributes the Stammdaten mapping reads; the hash covers exactly these. */
-export type EspoStammdaten = Pick<
-  EspoBeteiligte,
-  'name' | 'firstName' | 'lastName' | 'firmenname' | 'salutationName' | 'dateOfBirth' | 'rechtsform'
->;
+export type EspoStammdaten = Pick<EspoBeteiligte, 'name' | 'firstName' | 'lastName' | 'firmenname' | 'salutationName' | 'dateOfBirth' | 'rechtsform'>;
 
 /** EspoCRM's `where` filter language (SPEC §4), as the REST API takes it in the query string. */
 export type WhereClause =
