@@ -9,8 +9,8 @@ import { stammdatenHash } from '../domain/beteiligte/hash';
 const ENTITY = 'CBeteiligte';
 
 /**
- * Party sync activities: one external call each, idempotent where the API allows.
- * A party that does not exist (404) is an answer (`null`), not a failure.
+ * Beteiligte sync activities: one external call each, idempotent where the API allows.
+ * A Beteiligte that does not exist (404) is an answer (`null`), not a failure.
  */
 export function createBeteiligteActivities(deps: { advoware: AdvowareClient; espocrm: EspoCrmClient; adminUserId: string }) {
   return {

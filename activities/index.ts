@@ -12,9 +12,9 @@ import { createSweepActivities } from './sweep';
 export interface ActivityDeps {
   advoware: AdvowareClient;
   espocrm: EspoCrmClient;
-  /** Signal-with-start on the party workflows (the sweep). */
+  /** Signal-with-start on the Beteiligte workflows (the sweep). */
   requester: SyncRequester;
-  /** Receives notifications for parties without an assigned user. */
+  /** Receives notifications for Beteiligte without an assigned user. */
   adminUserId: string;
   beteiligteSync: BeteiligteSyncConfig;
   google: GoogleCalendarApi;

@@ -3,7 +3,7 @@ import type { SyncRequester } from '../clients/temporal/sync-requests';
 import { sweepWhere } from '../domain/beteiligte/sweep';
 import type { SweepPage, SyncReason } from '../contracts/beteiligte';
 
-/** The fallback schedule's activities (SPEC §5.1): find parties that need a sync, ask for their syncs. */
+/** The fallback schedule's activities (SPEC §5.1): find Beteiligte that need a sync, ask for their syncs. */
 export function createSweepActivities(deps: { espocrm: EspoCrmClient; requester: SyncRequester; staleSeconds: number }) {
   return {
     async espoListSweepPage(input: { afterId?: string; nowIso: string; pageSize?: number }): Promise<SweepPage> {

@@ -29,10 +29,7 @@ export const SANDBOX_GOOGLE = {
 export const SANDBOX_HUB_API_KEY = 'sandbox-hub-key';
 
 /** The hub's environment variables for an Advoware reachable at `url` with `credentials`. */
-export function advowareEnvFor(
-  url: string,
-  credentials: typeof SANDBOX_ADVOWARE_CREDENTIALS = SANDBOX_ADVOWARE_CREDENTIALS,
-): Record<string, string> {
+export function advowareEnvFor(url: string, credentials: typeof SANDBOX_ADVOWARE_CREDENTIALS = SANDBOX_ADVOWARE_CREDENTIALS): Record<string, string> {
   return {
     ADVOWARE_API_BASE_URL: `${url}/`,
     ADVOWARE_TOKEN_URL: `${url}/api/v1/Token`,

@@ -24,7 +24,7 @@ export interface DecisionInput {
   entity: Pick<EspoBeteiligte, 'betnr' | 'advowareRowId' | 'stammdatenHash'>;
   /** `stammdatenHash(entity)` now. */
   currentHash: string;
-  /** The Advoware party's rowId now; absent when it was not fetched (no betnr yet). */
+  /** The Advoware Beteiligte's rowId now; absent when it was not fetched (no betnr yet). */
   advowareRowId?: string;
 }
 
@@ -35,7 +35,7 @@ export interface DecisionInput {
  */
 export function decideStammdaten({ entity, currentHash, advowareRowId }: DecisionInput): StammdatenDecision {
   if (!entity.betnr) {
-    return { kind: 'create', direction: 'to_advoware', espoChanged: true, advoChanged: false, reason: 'no betnr: the party is new to Advoware' };
+    return { kind: 'create', direction: 'to_advoware', espoChanged: true, advoChanged: false, reason: 'no betnr: the Beteiligte is new to Advoware' };
   }
   // Without the current rowId there is nothing to compare; only a caller that skipped the GET gets here.
   const advoChanged = advowareRowId !== undefined && (entity.advowareRowId ?? null) !== advowareRowId;
@@ -50,19 +50,37 @@ export function decideStammdaten({ entity, currentHash, advowareRowId }: Decisio
   }
   const espoChanged = entity.stammdatenHash !== currentHash;
   if (espoChanged && advoChanged) {
-    return { kind: 'conflict', direction: 'to_advoware', espoChanged, advoChanged, reason: 'changed in EspoCRM and in Advoware since the last sync: EspoCRM wins' };
+    return {
+      kind: 'conflict',
+      direction: 'to_advoware',
+      espoChanged,
+      advoChanged,
+      reason: 'changed in EspoCRM and in Advoware since the last sync: EspoCRM wins',
+    };
   }
   if (espoChanged) {
-    return { kind: 'espocrm_newer', direction: 'to_advoware', espoChanged, advoChanged, reason: 'EspoCRM content changed since the last sync (hash differs)' };
+    return {
+      kind: 'espocrm_newer',
+      direction: 'to_advoware',
+      espoChanged,
+      advoChanged,
+      reason: 'EspoCRM content changed since the last sync (hash differs)',
+    };
   }
   if (advoChanged) {
-    return { kind: 'advoware_newer', direction: 'to_espocrm', espoChanged, advoChanged, reason: 'Advoware changed since the last sync (rowId differs)' };
+    return {
+      kind: 'advoware_newer',
+      direction: 'to_espocrm',
+      espoChanged,
+      advoChanged,
+      reason: 'Advoware changed since the last sync (rowId differs)',
+    };
   }
   return { kind: 'no_change', direction: 'none', espoChanged, advoChanged, reason: 'unchanged on both sides since the last sync' };
 }
 
 /**
- * The 24-hour check (SPEC §5.1/§5.2): a linked party whose `advowareLastSync` is `staleMs`
+ * The 24-hour check (SPEC §5.1/§5.2): a linked Beteiligte whose `advowareLastSync` is `staleMs`
  * old (or missing) gets it refreshed even when nothing changed, so the sweep stops listing it.
  */
 export function needsStaleRefresh(entity: Pick<EspoBeteiligte, 'advowareLastSync'>, now: Date, staleMs: number): boolean {

@@ -2,7 +2,7 @@ import { espoToAdvoware } from './mapping';
 import type { EspoStammdaten } from '../../contracts/espocrm';
 
 /**
- * Content hash of a party's sync-relevant EspoCRM values (SPEC §5.2), stored as
+ * Content hash of a Beteiligte's sync-relevant EspoCRM values (SPEC §5.2), stored as
  * `stammdatenHash` with every successful sync. A change is detected by content, not by
  * `modifiedAt`, which EspoCRM bumps on the hub's own writes too.
  *

@@ -55,7 +55,7 @@ export function espoToAdvoware(entity: EspoStammdaten): StammdatenFields {
 }
 
 /**
- * Read-modify-write (SPEC §3.2): all eight writable fields of the current Advoware party, with
+ * Read-modify-write (SPEC §3.2): all eight writable fields of the current Advoware Beteiligte, with
  * the mapped EspoCRM values laid over them. EspoCRM is master for what it maps; the rest stays.
  */
 export function mergeForPut(current: Beteiligte, fields: StammdatenFields): BeteiligteWrite {
@@ -99,7 +99,7 @@ export function advowareToEspo(advo: Beteiligte, current?: EspoStammdaten): Part
   return current ? withoutUnchanged(patch, current) : patch;
 }
 
-/** In Advoware a person is a party with a non-empty vorname (SPEC §4). */
+/** In Advoware a person is a Beteiligte with a non-empty vorname (SPEC §4). */
 function personFromAdvoware(advo: Beteiligte, current: EspoStammdaten | undefined): StammdatenPatch {
   const vorname = text(advo.vorname) ?? '';
   const name = text(advo.name);
@@ -109,7 +109,7 @@ function personFromAdvoware(advo: Beteiligte, current: EspoStammdaten | undefine
   if (salutation) patch.salutationName = salutation;
   const dateOfBirth = toEspoDate(advo.geburtsdatum);
   if (dateOfBirth) patch.dateOfBirth = dateOfBirth;
-  // A firmenname left over would keep EspoCRM (and the mapping) treating the party as a company.
+  // A firmenname left over would keep EspoCRM (and the mapping) treating the Beteiligte as a company.
   // Against a `current` without one, the comparison drops this again.
   patch.firmenname = '';
   return patch;

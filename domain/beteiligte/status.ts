@@ -125,7 +125,7 @@ export function autoResetPatch(now?: Date): Partial<EspoBeteiligte> {
   return { syncStatus: 'failed', syncRetryCount: 0, ...(now ? { syncNextRetry: toEspoDateTime(now) } : {}) };
 }
 
-/** SPEC §5.2.4: the party is gone in Advoware; the hub never re-creates it on its own. */
+/** SPEC §5.2.4: the Beteiligte is gone in Advoware; the hub never re-creates it on its own. */
 export function deletedInAdvowarePatch(now: Date): Partial<EspoBeteiligte> {
   return { syncStatus: 'deleted_in_advoware', advowareDeletedAt: toEspoDateTime(now) };
 }

@@ -4,8 +4,8 @@ import { DEFAULT_STALE_MS, isDue, isStale } from './timing';
 import type { EspoBeteiligte } from '../../contracts/espocrm';
 
 /**
- * The fallback schedule (SPEC §5.1): which parties need a sync although no webhook said so.
- * `sweepWhere` asks EspoCRM; `sweepAction` re-checks each listed party, because the list may
+ * The fallback schedule (SPEC §5.1): which Beteiligte need a sync although no webhook said so.
+ * `sweepWhere` asks EspoCRM; `sweepAction` re-checks each listed Beteiligte, because the list may
  * be minutes old by the time a page is worked through.
  */
 
@@ -54,10 +54,16 @@ export function sweepWhere(now: Date, staleMs: number = DEFAULT_STALE_MS): Where
 }
 
 function dueOrNull(attribute: string, before: string): WhereClause {
-  return { type: 'or', value: [{ type: 'isNull', attribute }, { type: 'before', attribute, value: before }] };
+  return {
+    type: 'or',
+    value: [
+      { type: 'isNull', attribute },
+      { type: 'before', attribute, value: before },
+    ],
+  };
 }
 
-/** What the sweep does with one listed party, judged on its current values. */
+/** What the sweep does with one listed Beteiligte, judged on its current values. */
 export function sweepAction(entity: Partial<SweepEntity>, now: Date, staleMs: number = DEFAULT_STALE_MS): SweepAction {
   const status = entity.syncStatus ?? null;
   if (status === null || (WANTS_RUN as readonly string[]).includes(status)) return 'sync';

@@ -1,11 +1,11 @@
 import { parseEspoDateTime } from '../espocrm-datetime';
 
-/** 24 hours: how long a linked party may go without a check against Advoware (SPEC §5.1). */
+/** 24 hours: how long a linked Beteiligte may go without a check against Advoware (SPEC §5.1). */
 export const DEFAULT_STALE_MS = 86_400_000;
 
 /**
  * True when an EspoCRM DateTime has been reached. A missing or unreadable one counts as
- * reached: a party must never wait forever on a timestamp nobody can read.
+ * reached: a Beteiligte must never wait forever on a timestamp nobody can read.
  */
 export function isDue(at: string | null | undefined, now: Date): boolean {
   const when = parseEspoDateTime(at);

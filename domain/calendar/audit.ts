@@ -239,9 +239,7 @@ function updateEventText(eventId: string, termin: Termin, context: DescribeConte
   const how = written === 'full' ? "with the Termin's texts while full_content is off" : 'with the neutral title while full_content is on';
   return {
     what: [...parts, `written in ${written === 'full' ? 'full-content' : 'private'} mode`].join(', '),
-    description: differs
-      ? `event ${eventId} ${differs} and was written ${how}`
-      : `event ${eventId} of Termin ${termin.frNr} was written ${how}`,
+    description: differs ? `event ${eventId} ${differs} and was written ${how}` : `event ${eventId} of Termin ${termin.frNr} was written ${how}`,
     nextSync,
   };
 }

@@ -64,9 +64,7 @@ function eventWallClocks(e: HubEvent): { first: WallClock; last: WallClock; allD
   if (!startDateTime) throw new RangeError(`event ${e.id ?? '(new)'} has no start`);
   const endDateTime = e.end?.dateTime;
   const end =
-    endDateTime && instantMs(endDateTime) >= instantMs(startDateTime)
-      ? endDateTime
-      : addMinutesIso(startDateTime, DEFAULT_DURATION_MINUTES);
+    endDateTime && instantMs(endDateTime) >= instantMs(startDateTime) ? endDateTime : addMinutesIso(startDateTime, DEFAULT_DURATION_MINUTES);
   return { first: utcToBerlinWallClock(startDateTime), last: utcToBerlinWallClock(end), allDay: false };
 }
 

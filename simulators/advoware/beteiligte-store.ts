@@ -65,12 +65,12 @@ const EMPTY_ADRESSE: AdresseFields = {
 const EMPTY_BANK: BankverbindungFields = { iban: null, bic: null, bank: null, kontoinhaber: null, bemerkung: null };
 
 /**
- * Parties with their Kommunikationen, Adressen and Bankverbindungen. Returns copies
+ * Beteiligte with their Kommunikationen, Adressen and Bankverbindungen. Returns copies
  * (true data, including the true kommKz); the HTTP layer applies Advoware's quirks.
  * Every write of an entity gives that entity, and only that entity, a new rowId.
  */
 export class BeteiligteStore {
-  private readonly parties = new Map<number, BeteiligteRecord>();
+  private readonly records = new Map<number, BeteiligteRecord>();
   private readonly betNrs = new Sequence(FIRST_BET_NR);
   private readonly kommIds = new Sequence(1);
   private readonly bankIds = new Sequence(1);
@@ -81,19 +81,19 @@ export class BeteiligteStore {
 
   list(nameContains?: string): Beteiligte[] {
     const needle = nameContains?.toLowerCase();
-    return [...this.parties.values()]
+    return [...this.records.values()]
       .filter((p) => needle === undefined || p.data.name.toLowerCase().includes(needle))
       .sort((a, b) => a.data.betNr - b.data.betNr)
       .map(toBeteiligte);
   }
 
   get(betNr: number): Beteiligte {
-    return toBeteiligte(this.party(betNr));
+    return toBeteiligte(this.beteiligte(betNr));
   }
 
   create(fields: Partial<BeteiligteFields> & Pick<BeteiligteFields, 'name'>): Beteiligte {
     const betNr = this.betNrs.next();
-    this.parties.set(betNr, {
+    this.records.set(betNr, {
       data: {
         ...EMPTY_PARTY,
         ...definedOnly(fields),
@@ -109,25 +109,25 @@ export class BeteiligteStore {
     return this.get(betNr);
   }
 
-  /** Apply the given fields and give the party a new rowId; geaendertAm stays stale on purpose. */
+  /** Apply the given fields and give the Beteiligte a new rowId; geaendertAm stays stale on purpose. */
   update(betNr: number, patch: Partial<BeteiligteFields>): Beteiligte {
-    const party = this.party(betNr);
-    party.data = { ...party.data, ...definedOnly(patch), rowId: newRowId() };
+    const beteiligte = this.beteiligte(betNr);
+    beteiligte.data = { ...beteiligte.data, ...definedOnly(patch), rowId: newRowId() };
     return this.get(betNr);
   }
 
   /** Only a user inside Advoware can do this; the API answers 403. */
   delete(betNr: number): void {
-    this.party(betNr);
-    this.parties.delete(betNr);
+    this.beteiligte(betNr);
+    this.records.delete(betNr);
   }
 
   listKommunikationen(betNr: number): Kommunikation[] {
-    return structuredClone(this.party(betNr).kommunikation);
+    return structuredClone(this.beteiligte(betNr).kommunikation);
   }
 
   addKommunikation(betNr: number, entry: NewKommunikation): Kommunikation {
-    const party = this.party(betNr);
+    const beteiligte = this.beteiligte(betNr);
     assertKommKz(entry.kommKz);
     const created: Kommunikation = {
       id: this.kommIds.next(),
@@ -138,7 +138,7 @@ export class BeteiligteStore {
       bemerkung: entry.bemerkung ?? null,
       online: entry.online ?? false,
     };
-    party.kommunikation.push(created);
+    beteiligte.kommunikation.push(created);
     return structuredClone(created);
   }
 
@@ -155,54 +155,54 @@ export class BeteiligteStore {
 
   /** Only a user inside Advoware can do this; the API answers 403. */
   deleteKommunikation(betNr: number, id: number): void {
-    const party = this.party(betNr);
+    const beteiligte = this.beteiligte(betNr);
     this.kommunikation(betNr, id);
-    party.kommunikation = party.kommunikation.filter((k) => k.id !== id);
+    beteiligte.kommunikation = beteiligte.kommunikation.filter((k) => k.id !== id);
   }
 
   listAdressen(betNr: number): Adresse[] {
-    return this.party(betNr).adressen.map((a, i) => ({ ...structuredClone(a), reihenfolgeIndex: i + 1 }));
+    return this.beteiligte(betNr).adressen.map((a, i) => ({ ...structuredClone(a), reihenfolgeIndex: i + 1 }));
   }
 
   /** Inserted at reihenfolgeIndex 1: every existing address moves one index down. */
   addAdresse(betNr: number, fields: Partial<AdresseFields>): Adresse {
-    const party = this.party(betNr);
-    party.adressen.unshift({ ...EMPTY_ADRESSE, ...definedOnly(fields), rowId: newRowId(), gueltigBis: null });
+    const beteiligte = this.beteiligte(betNr);
+    beteiligte.adressen.unshift({ ...EMPTY_ADRESSE, ...definedOnly(fields), rowId: newRowId(), gueltigBis: null });
     return this.adresseAt(betNr, 1);
   }
 
   updateAdresse(betNr: number, reihenfolgeIndex: number, patch: Partial<AdresseFields>): Adresse {
-    const party = this.party(betNr);
-    const current = party.adressen[reihenfolgeIndex - 1];
+    const beteiligte = this.beteiligte(betNr);
+    const current = beteiligte.adressen[reihenfolgeIndex - 1];
     if (!current) throw notFound(`Adresse ${reihenfolgeIndex} von Beteiligtem ${betNr} nicht gefunden.`);
-    party.adressen[reihenfolgeIndex - 1] = { ...current, ...definedOnly(patch), rowId: newRowId() };
+    beteiligte.adressen[reihenfolgeIndex - 1] = { ...current, ...definedOnly(patch), rowId: newRowId() };
     return this.adresseAt(betNr, reihenfolgeIndex);
   }
 
   listBankverbindungen(betNr: number): Bankverbindung[] {
-    return structuredClone(this.party(betNr).bankverbindungen);
+    return structuredClone(this.beteiligte(betNr).bankverbindungen);
   }
 
   addBankverbindung(betNr: number, fields: Partial<BankverbindungFields>): Bankverbindung {
     const created: Bankverbindung = { ...EMPTY_BANK, ...definedOnly(fields), id: this.bankIds.next(), rowId: newRowId() };
-    this.party(betNr).bankverbindungen.push(created);
+    this.beteiligte(betNr).bankverbindungen.push(created);
     return structuredClone(created);
   }
 
   updateBankverbindung(betNr: number, id: number, patch: Partial<BankverbindungFields>): Bankverbindung {
-    const party = this.party(betNr);
-    const index = party.bankverbindungen.findIndex((b) => b.id === id);
-    const current = party.bankverbindungen[index];
+    const beteiligte = this.beteiligte(betNr);
+    const index = beteiligte.bankverbindungen.findIndex((b) => b.id === id);
+    const current = beteiligte.bankverbindungen[index];
     if (!current) throw notFound(`Bankverbindung ${id} von Beteiligtem ${betNr} nicht gefunden.`);
     const updated = { ...current, ...definedOnly(patch), rowId: newRowId() };
-    party.bankverbindungen[index] = updated;
+    beteiligte.bankverbindungen[index] = updated;
     return structuredClone(updated);
   }
 
   private load(seed: SeedBeteiligte): void {
     const { kommunikation = [], adressen = [], bankverbindungen = [], betNr, geaendertAm, ...fields } = seed;
     this.betNrs.observe(betNr);
-    this.parties.set(betNr, {
+    this.records.set(betNr, {
       data: { ...EMPTY_PARTY, ...fields, betNr, rowId: newRowId(), geaendertAm: geaendertAm ?? null },
       kommunikation: [],
       adressen: adressen.map((a) => ({ ...EMPTY_ADRESSE, gueltigBis: null, ...a, rowId: newRowId() })),
@@ -212,14 +212,14 @@ export class BeteiligteStore {
     for (const b of bankverbindungen) this.addBankverbindung(betNr, b);
   }
 
-  private party(betNr: number): BeteiligteRecord {
-    const party = this.parties.get(betNr);
-    if (!party) throw notFound(`Beteiligter ${betNr} nicht gefunden.`);
-    return party;
+  private beteiligte(betNr: number): BeteiligteRecord {
+    const beteiligte = this.records.get(betNr);
+    if (!beteiligte) throw notFound(`Beteiligter ${betNr} nicht gefunden.`);
+    return beteiligte;
   }
 
   private kommunikation(betNr: number, id: number): Kommunikation {
-    const entry = this.party(betNr).kommunikation.find((k) => k.id === id);
+    const entry = this.beteiligte(betNr).kommunikation.find((k) => k.id === id);
     if (!entry) throw notFound(`Kommunikation ${id} von Beteiligtem ${betNr} nicht gefunden.`);
     return entry;
   }
@@ -231,8 +231,8 @@ export class BeteiligteStore {
   }
 }
 
-function toBeteiligte(party: BeteiligteRecord): Beteiligte {
-  return { ...structuredClone(party.data), kommunikation: structuredClone(party.kommunikation) };
+function toBeteiligte(beteiligte: BeteiligteRecord): Beteiligte {
+  return { ...structuredClone(beteiligte.data), kommunikation: structuredClone(beteiligte.kommunikation) };
 }
 
 function assertKommKz(kommKz: number): void {

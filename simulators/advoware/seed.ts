@@ -27,9 +27,7 @@ const BETEILIGTE: SeedBeteiligte[] = [
       { strasse: 'Hauptstraße 1', plz: '10115', ort: 'Berlin', land: 'D', standardAnschrift: true, gueltigVon: '2015-01-01T00:00:00' },
       { strasse: 'Seeweg 7', plz: '18055', ort: 'Rostock', land: 'D', zusatz: 'Ferienwohnung', bemerkung: 'nur Sommer' },
     ],
-    bankverbindungen: [
-      { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', bank: 'Commerzbank', kontoinhaber: 'Max Mustermann' },
-    ],
+    bankverbindungen: [{ iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', bank: 'Commerzbank', kontoinhaber: 'Max Mustermann' }],
   },
   {
     betNr: 100002,
@@ -48,9 +46,7 @@ const BETEILIGTE: SeedBeteiligte[] = [
       { kommKz: 4, tlf: 'e.musterfrau@kanzlei-musterfrau.de', online: true },
       { kommKz: 7, tlf: '+49 221 9876549' },
     ],
-    adressen: [
-      { strasse: 'Lindenallee 12', plz: '50667', ort: 'Köln', land: 'D', standardAnschrift: true, gueltigVon: '2010-06-01T00:00:00' },
-    ],
+    adressen: [{ strasse: 'Lindenallee 12', plz: '50667', ort: 'Köln', land: 'D', standardAnschrift: true, gueltigVon: '2010-06-01T00:00:00' }],
   },
   {
     betNr: 100003,
@@ -69,12 +65,17 @@ const BETEILIGTE: SeedBeteiligte[] = [
       { kommKz: 5, tlf: 'https://schmidt-immobilien.example' },
     ],
     adressen: [
-      { strasse: 'Industriestraße 40', plz: '80339', ort: 'München', land: 'D', standardAnschrift: true, anschrift: 'Schmidt Immobilien GmbH\nIndustriestraße 40\n80339 München' },
+      {
+        strasse: 'Industriestraße 40',
+        plz: '80339',
+        ort: 'München',
+        land: 'D',
+        standardAnschrift: true,
+        anschrift: 'Schmidt Immobilien GmbH\nIndustriestraße 40\n80339 München',
+      },
       { postfach: '12 34 56', postfachPlz: '80001', ort: 'München', land: 'D', bemerkung: 'Postfach für Schriftverkehr' },
     ],
-    bankverbindungen: [
-      { iban: 'DE02120300000000202051', bic: 'BYLADEM1001', bank: 'Deutsche Kreditbank', kontoinhaber: 'Schmidt Immobilien GmbH' },
-    ],
+    bankverbindungen: [{ iban: 'DE02120300000000202051', bic: 'BYLADEM1001', bank: 'Deutsche Kreditbank', kontoinhaber: 'Schmidt Immobilien GmbH' }],
   },
   {
     betNr: 100004,
@@ -158,7 +159,7 @@ function termine(now: Date, kuerzel: string, shift: number): AdvowareSeed['termi
 
 /**
  * Demo data for the sandbox: employees ABC, DEF, GHI (active) and JKL (inactive),
- * parties 100001–100005 (four persons, one company) and appointments relative to `now`.
+ * Beteiligte 100001–100005 (four persons, one company) and appointments relative to `now`.
  */
 export function demoSeed(now: Date = new Date()): AdvowareSeed {
   return {

@@ -57,7 +57,7 @@ export class AdvowareSimulator extends Simulator {
   private readonly seed: AdvowareSeed;
   private readonly singleGetShape: 'array' | 'object';
   private readonly tokens: TokenService;
-  private parties: BeteiligteStore;
+  private beteiligteStore: BeteiligteStore;
   private calendar: TerminStore;
 
   constructor(options: AdvowareSimulatorOptions) {
@@ -69,7 +69,7 @@ export class AdvowareSimulator extends Simulator {
       ttlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
       timestampToleranceSeconds: options.timestampToleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
     });
-    this.parties = new BeteiligteStore(this.seed.beteiligte);
+    this.beteiligteStore = new BeteiligteStore(this.seed.beteiligte);
     this.calendar = new TerminStore(this.seed);
   }
 
@@ -91,7 +91,7 @@ export class AdvowareSimulator extends Simulator {
 
   /** Restores the seed. Issued tokens stay valid (a reset of data does not log clients out). */
   protected resetData(): void {
-    this.parties = new BeteiligteStore(this.seed.beteiligte);
+    this.beteiligteStore = new BeteiligteStore(this.seed.beteiligte);
     this.calendar = new TerminStore(this.seed);
   }
 
@@ -115,62 +115,62 @@ export class AdvowareSimulator extends Simulator {
 
   /** True data, including the true kommKz of each entry. Throws (status 404) when unknown. */
   getBeteiligte(betNr: number): Beteiligte {
-    return this.parties.get(betNr);
+    return this.beteiligteStore.get(betNr);
   }
 
   listBeteiligte(nameContains?: string): Beteiligte[] {
-    return this.parties.list(nameContains);
+    return this.beteiligteStore.list(nameContains);
   }
 
   createBeteiligte(fields: Partial<BeteiligteFields> & Pick<BeteiligteFields, 'name'>): Beteiligte {
-    return this.parties.create(fields);
+    return this.beteiligteStore.create(fields);
   }
 
-  /** Any master-data field, like a user in Advoware; gives the party a new rowId. */
+  /** Any master-data field, like a user in Advoware; gives the Beteiligte a new rowId. */
   editBeteiligte(betNr: number, patch: Partial<BeteiligteFields>): Beteiligte {
-    return this.parties.update(betNr, patch);
+    return this.beteiligteStore.update(betNr, patch);
   }
 
   /** Afterwards the API answers 404 for this betNr. */
   deleteBeteiligte(betNr: number): void {
-    this.parties.delete(betNr);
+    this.beteiligteStore.delete(betNr);
   }
 
   // --- Kommunikationen, Adressen, Bankverbindungen ---------------------------
 
   listKommunikationen(betNr: number): Kommunikation[] {
-    return this.parties.listKommunikationen(betNr);
+    return this.beteiligteStore.listKommunikationen(betNr);
   }
 
   addKommunikation(betNr: number, entry: NewKommunikation): Kommunikation {
-    return this.parties.addKommunikation(betNr, entry);
+    return this.beteiligteStore.addKommunikation(betNr, entry);
   }
 
   /** Unlike the API, a user may change kommKz too. */
   editKommunikation(betNr: number, id: number, patch: KommunikationPatch): Kommunikation {
-    return this.parties.updateKommunikation(betNr, id, patch);
+    return this.beteiligteStore.updateKommunikation(betNr, id, patch);
   }
 
   /** Only possible inside Advoware (the API answers 403). */
   deleteKommunikation(betNr: number, id: number): void {
-    this.parties.deleteKommunikation(betNr, id);
+    this.beteiligteStore.deleteKommunikation(betNr, id);
   }
 
   listAdressen(betNr: number): Adresse[] {
-    return this.parties.listAdressen(betNr);
+    return this.beteiligteStore.listAdressen(betNr);
   }
 
   /** Inserted at reihenfolgeIndex 1, like an API POST. */
   addAdresse(betNr: number, fields: Partial<AdresseFields>): Adresse {
-    return this.parties.addAdresse(betNr, fields);
+    return this.beteiligteStore.addAdresse(betNr, fields);
   }
 
   listBankverbindungen(betNr: number): Bankverbindung[] {
-    return this.parties.listBankverbindungen(betNr);
+    return this.beteiligteStore.listBankverbindungen(betNr);
   }
 
   addBankverbindung(betNr: number, fields: Partial<BankverbindungFields>): Bankverbindung {
-    return this.parties.addBankverbindung(betNr, fields);
+    return this.beteiligteStore.addBankverbindung(betNr, fields);
   }
 
   // --- Mitarbeiter and Termine ------------------------------------------------
@@ -205,8 +205,8 @@ export class AdvowareSimulator extends Simulator {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const sim = this;
     return {
-      get parties() {
-        return sim.parties;
+      get beteiligteStore() {
+        return sim.beteiligteStore;
       },
       get calendar() {
         return sim.calendar;

@@ -27,17 +27,7 @@ export interface TokenRequest {
   RequestTimeStamp: string;
 }
 
-const REQUIRED_FIELDS = [
-  'AppID',
-  'Kanzlei',
-  'Database',
-  'User',
-  'Product',
-  'Password',
-  'Nonce',
-  'HMAC512Signature',
-  'RequestTimeStamp',
-] as const;
+const REQUIRED_FIELDS = ['AppID', 'Kanzlei', 'Database', 'User', 'Product', 'Password', 'Nonce', 'HMAC512Signature', 'RequestTimeStamp'] as const;
 
 /** A rejected token request: the status and the `{Message}` the security service answers. */
 export interface TokenRejection {
@@ -46,16 +36,8 @@ export interface TokenRejection {
 }
 
 /** The signature a client must send: base64(HMAC-SHA512(base64-decoded key, "product:app:nonce:timestamp")). */
-export function advowareSignature(
-  apiKeyBase64: string,
-  productId: string,
-  appId: string,
-  nonce: string,
-  timestamp: string,
-): string {
-  return createHmac('sha512', Buffer.from(apiKeyBase64, 'base64'))
-    .update(`${productId}:${appId}:${nonce}:${timestamp}`)
-    .digest('base64');
+export function advowareSignature(apiKeyBase64: string, productId: string, appId: string, nonce: string, timestamp: string): string {
+  return createHmac('sha512', Buffer.from(apiKeyBase64, 'base64')).update(`${productId}:${appId}:${nonce}:${timestamp}`).digest('base64');
 }
 
 /** The body as a `TokenRequest`, or the 400 for a missing field. `Role` may be empty, the others may not. */

@@ -14,19 +14,10 @@ export interface Kommunikation {
 }
 
 /** Fields a PUT on a Beteiligte applies; every other field of the body is ignored. */
-export const BETEILIGTE_WRITABLE = [
-  'name',
-  'vorname',
-  'anrede',
-  'titel',
-  'geburtsdatum',
-  'rechtsform',
-  'briefAnrede',
-  'zusatz',
-] as const;
+export const BETEILIGTE_WRITABLE = ['name', 'vorname', 'anrede', 'titel', 'geburtsdatum', 'rechtsform', 'briefAnrede', 'zusatz'] as const;
 export type BeteiligteWritableField = (typeof BETEILIGTE_WRITABLE)[number];
 
-/** Master data of a party that a user can change inside Advoware (a superset of what the API may write). */
+/** Master data of a Beteiligte that a user can change inside Advoware (a superset of what the API may write). */
 export interface BeteiligteFields {
   name: string;
   vorname: string | null;

@@ -54,9 +54,7 @@ export class CallLog {
 
   filter(route?: string | RegExp): CallRecord[] {
     if (route === undefined) return [...this.records];
-    return this.records.filter((r) =>
-      typeof route === 'string' ? r.route === route : route.test(r.route),
-    );
+    return this.records.filter((r) => (typeof route === 'string' ? r.route === route : route.test(r.route)));
   }
 
   byRoute(): Record<string, number> {
@@ -129,9 +127,7 @@ export abstract class Simulator {
   protected constructor(readonly name: string) {
     this.app = express();
     // EspoCRM-style nested query strings (where[0][value][1]=…) need qs with generous limits.
-    this.app.set('query parser', (query: string) =>
-      parseQuery(query, { arrayLimit: 1000, depth: 10, parameterLimit: 10_000 }),
-    );
+    this.app.set('query parser', (query: string) => parseQuery(query, { arrayLimit: 1000, depth: 10, parameterLimit: 10_000 }));
     this.app.disable('x-powered-by');
     this.app.use(express.json({ limit: '5mb' }));
 

@@ -40,8 +40,8 @@ export function registerEspoAdminRoutes(admin: Router, ctx: RouteContext): void 
     respond(res, () => {
       const b: Record<string, unknown> = isObject(req.body) ? req.body : {};
       return ctx.webhooks().register({
-        event: String(b.event ?? ''),
-        url: String(b.url ?? ''),
+        event: typeof b.event === 'string' ? b.event : '',
+        url: typeof b.url === 'string' ? b.url : '',
         ...(typeof b.secretKey === 'string' ? { secretKey: b.secretKey } : {}),
         ...(typeof b.id === 'string' ? { id: b.id } : {}),
       });

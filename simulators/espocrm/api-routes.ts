@@ -26,7 +26,10 @@ export function registerApiRoutes(app: Express, ctx: RouteContext): void {
   app.post(`${BASE}/Webhook`, auth, (req, res) => {
     respond(res, () => {
       const body: Record<string, unknown> = isObject(req.body) ? req.body : {};
-      return ctx.webhooks().register({ event: String(body.event ?? ''), url: String(body.url ?? '') });
+      return ctx.webhooks().register({
+        event: typeof body.event === 'string' ? body.event : '',
+        url: typeof body.url === 'string' ? body.url : '',
+      });
     });
   });
   app.get(`${BASE}/Webhook`, auth, (_req, res) => {
@@ -43,7 +46,7 @@ export function registerApiRoutes(app: Express, ctx: RouteContext): void {
   });
 
   app.get(`${BASE}/:entityType`, auth, (req, res) => {
-    respond(res, () => ctx.crm().list(param(req, 'entityType'), parseListQuery(req.query as Record<string, unknown>)));
+    respond(res, () => ctx.crm().list(param(req, 'entityType'), parseListQuery(req.query)));
   });
   app.get(`${BASE}/:entityType/:id`, auth, (req, res) => {
     respond(res, () => ctx.crm().get(param(req, 'entityType'), param(req, 'id')));

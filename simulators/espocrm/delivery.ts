@@ -12,13 +12,7 @@ export function signWebhookBody(webhookId: string, secretKey: string, rawBody: s
  * POSTs a JSON body and resolves with the response status. No keep-alive agent, so a
  * finished delivery leaves no socket behind that would keep a test process or server open.
  */
-export function postJson(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-  timeoutMs: number,
-): Promise<number> {
+export function postJson(url: string, body: string, headers: Record<string, string>, signal: AbortSignal, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const client = target.protocol === 'https:' ? https : http;

@@ -7,7 +7,7 @@ export function isSyncMetadata(attribute: string): boolean {
   return METADATA.has(attribute);
 }
 
-/** The CRM's create hook: a new party or bank account waits for its first sync. */
+/** The CRM's create hook: a new Beteiligte or bank account waits for its first sync. */
 export function applyCreateHooks(type: string, data: EntityData): EntityData {
   const out = { ...data };
   if (HOOKED_ENTITY_TYPES.has(type) && (out.syncStatus === undefined || out.syncStatus === null)) {

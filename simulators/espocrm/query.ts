@@ -65,13 +65,16 @@ export function parseListQuery(q: Record<string, unknown>): ListQuery {
     query.orderBy = q.orderBy;
   }
   if (q.order !== undefined) {
-    const order = String(q.order).toLowerCase();
+    const order = typeof q.order === 'string' ? q.order.toLowerCase() : '';
     if (order !== 'asc' && order !== 'desc') throw badRequest('order must be asc or desc');
     query.order = order;
   }
   if (q.select !== undefined) {
     if (typeof q.select !== 'string') throw badRequest('select must be a comma-separated list');
-    query.select = q.select.split(',').map((s) => s.trim()).filter(Boolean);
+    query.select = q.select
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   return query;
 }

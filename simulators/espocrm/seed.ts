@@ -10,12 +10,12 @@ export interface EspoSeed {
   webhooks?: WebhookSpec[];
 }
 
-/** The case worker most demo parties are assigned to. */
+/** The case worker most demo Beteiligte are assigned to. */
 export const DEMO_USER_ID = '66a0b1c2d3e4f5061';
-/** Receives notifications about parties without an assigned user (`ESPOCRM_ADMIN_USER_ID`). */
+/** Receives notifications about Beteiligte without an assigned user (`ESPOCRM_ADMIN_USER_ID`). */
 export const DEMO_ADMIN_USER_ID = SANDBOX_ESPOCRM.adminUserId;
 
-/** Ids of the demo parties, for tests and the sandbox walkthrough. */
+/** Ids of the demo Beteiligte, for tests and the sandbox walkthrough. */
 export const DEMO_IDS = {
   annaSchmidt: '66a1f0c2b3d4e5f61',
   klausMueller: '66a1f0c2b3d4e5f62',
@@ -28,7 +28,7 @@ export const DEMO_IDS = {
 /**
  * A small realistic CRM. Anna Schmidt, Klaus Müller and Hausverwaltung Berger are new and
  * wait for their first sync. Max Mustermann (betNr 100001) and Schmidt Immobilien GmbH
- * (betNr 100003) are linked to parties of the Advoware simulator's demo seed with the same
+ * (betNr 100003) are linked to Beteiligte of the Advoware simulator's demo seed with the same
  * values but no hashes yet, as after a migration from the original system: the hub's
  * initial sync must match their Kommunikation instead of duplicating it. Max was last
  * synced long ago (the 24-hour check finds him); Schmidt Immobilien was edited since (dirty).

@@ -67,11 +67,9 @@ export const invalid = (message: string): GoogleApiError => new GoogleApiError(4
 
 export const required = (message: string): GoogleApiError => new GoogleApiError(400, message, 'required');
 
-export const timeRangeEmpty = (): GoogleApiError =>
-  new GoogleApiError(400, 'The specified time range is empty.', 'timeRangeEmpty');
+export const timeRangeEmpty = (): GoogleApiError => new GoogleApiError(400, 'The specified time range is empty.', 'timeRangeEmpty');
 
-export const duplicateId = (): GoogleApiError =>
-  new GoogleApiError(409, 'The requested identifier already exists.', 'duplicate');
+export const duplicateId = (): GoogleApiError => new GoogleApiError(409, 'The requested identifier already exists.', 'duplicate');
 
 export const conditionNotMet = (): GoogleApiError =>
   new GoogleApiError(412, 'Precondition Failed', 'conditionNotMet', { location: 'If-Match', locationType: 'header' });

@@ -90,13 +90,7 @@ function scheduleChanged(previous: CalendarEvent, fields: EventFields): boolean 
   return !same(previous.start, fields.start) || !same(previous.end, fields.end) || !same(previous.recurrence, fields.recurrence);
 }
 
-function buildResource(
-  calendar: StoredCalendar,
-  id: string,
-  fields: EventFields,
-  env: StoreEnv,
-  previous: CalendarEvent | undefined,
-): CalendarEvent {
+function buildResource(calendar: StoredCalendar, id: string, fields: EventFields, env: StoreEnv, previous: CalendarEvent | undefined): CalendarEvent {
   const created = previous?.created ?? env.clock().toISOString();
   const sequence = previous === undefined ? 0 : previous.sequence + (scheduleChanged(previous, fields) ? 1 : 0);
   const eid = Buffer.from(`${id} ${calendar.resource.id}`).toString('base64url');

@@ -38,7 +38,7 @@ export function rateLimitFault(spec: RateLimitSpec): FaultSpec {
 
 export function parseRateLimitSpec(body: unknown): RateLimitSpec {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const kind = String(b.kind ?? '403');
+  const kind = b.kind === undefined ? '403' : typeof b.kind === 'string' || typeof b.kind === 'number' ? String(b.kind) : '';
   if (kind !== '403' && kind !== '429') throw new Error('kind must be "403" or "429"');
   const spec: RateLimitSpec = { kind };
   if (typeof b.times === 'number') spec.times = b.times;

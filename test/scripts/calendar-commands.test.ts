@@ -75,7 +75,11 @@ describe('calendar:audit and calendar:reset (child processes against the simulat
     google.reset();
   });
 
-  function run(script: 'calendar-audit' | 'calendar-reset', args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Result> {
+  function run(
+    script: 'calendar-audit' | 'calendar-reset',
+    args: string[],
+    options: { env?: Record<string, string>; stdin?: string } = {},
+  ): Promise<Result> {
     const cwd = mkdtempSync(join(tmpdir(), 'calendar-cwd-'));
     const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'scripts', `${script}.ts`), ...args], {
       cwd,
@@ -114,7 +118,11 @@ describe('calendar:audit and calendar:reset (child processes against the simulat
     google.calls.reset();
   }
 
-  function json(result: Result): { kuerzel: string | string[]; inSync: boolean; differences: { kuerzel: string; kind: string; frNr: number | null; eventId: string | null; description: string }[] } {
+  function json(result: Result): {
+    kuerzel: string | string[];
+    inSync: boolean;
+    differences: { kuerzel: string; kind: string; frNr: number | null; eventId: string | null; description: string }[];
+  } {
     assert.equal(result.stderr, '', result.stderr);
     return JSON.parse(result.stdout) as ReturnType<typeof json>;
   }
@@ -214,7 +222,14 @@ describe('calendar:audit and calendar:reset (child processes against the simulat
   });
 
   describe('reset', () => {
-    const state = (calendarId: string): CalendarSyncState => ({ calendarId, syncToken: 't', index: {}, fullListedAt: 1, syncedAt: 1, fullContent: false });
+    const state = (calendarId: string): CalendarSyncState => ({
+      calendarId,
+      syncToken: 't',
+      index: {},
+      fullListedAt: 1,
+      syncedAt: 1,
+      fullContent: false,
+    });
 
     /** Two hub calendars with state, and two a person made: one even named like the hub's. */
     async function calendars(): Promise<{ abc: string; def: string; lookalike: string; personal: string }> {

@@ -142,12 +142,15 @@ describe('Advoware simulator: token endpoint', () => {
   });
 
   it("the hub's requestAdvowareToken with a skewed clock fails non-retryably", async () => {
-    await assert.rejects(requestAdvowareToken(h.config, () => new Date(Date.now() - 3_600_000)), (err: unknown) => {
-      assert.ok(err instanceof ApplicationFailure);
-      assert.equal(err.type, 'AdvowareAuthenticationFailed');
-      assert.equal(err.nonRetryable, true);
-      return true;
-    });
+    await assert.rejects(
+      requestAdvowareToken(h.config, () => new Date(Date.now() - 3_600_000)),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplicationFailure);
+        assert.equal(err.type, 'AdvowareAuthenticationFailed');
+        assert.equal(err.nonRetryable, true);
+        return true;
+      },
+    );
   });
 
   it('answers 400 for missing fields and a missing body', async () => {
@@ -250,12 +253,12 @@ describe('Advoware simulator: API', () => {
       assert.equal(res.status, 200);
       assert.ok(Array.isArray(res.body));
       assert.equal(res.body.length, 1);
-      const party = single(res.body);
-      assert.equal(party.betNr, 100001);
-      assert.equal(party.name, 'Mustermann');
-      assert.equal(party.geburtsdatum, '1980-04-12T00:00:00');
-      assert.match(String(party.rowId), /^[A-Za-z0-9+/=]{40}$/);
-      const komm = rows(party.kommunikation);
+      const beteiligte = single(res.body);
+      assert.equal(beteiligte.betNr, 100001);
+      assert.equal(beteiligte.name, 'Mustermann');
+      assert.equal(beteiligte.geburtsdatum, '1980-04-12T00:00:00');
+      assert.match(String(beteiligte.rowId), /^[A-Za-z0-9+/=]{40}$/);
+      const komm = rows(beteiligte.kommunikation);
       assert.equal(komm.length, 3);
       assert.ok(komm.every((k) => k.kommKz === 0));
       assert.deepEqual(
@@ -265,7 +268,7 @@ describe('Advoware simulator: API', () => {
       );
     });
 
-    it('GET answers 404 for an unknown party and for one deleted inside Advoware', async () => {
+    it('GET answers 404 for an unknown Beteiligte and for one deleted inside Advoware', async () => {
       assert.equal((await h.api('GET', `${BETEILIGTE}/999999`)).status, 404);
       assert.equal((await h.api('GET', `${BETEILIGTE}/100002`)).status, 200);
       h.sim.deleteBeteiligte(100002);
@@ -278,7 +281,7 @@ describe('Advoware simulator: API', () => {
       assert.equal((await h.api('GET', `${BETEILIGTE}/abc`)).status, 400);
     });
 
-    it('POST creates and answers betNr and rowId; the party can be read back', async () => {
+    it('POST creates and answers betNr and rowId; the Beteiligte can be read back', async () => {
       const res = await h.api('POST', BETEILIGTE, { name: 'Neu GmbH', rechtsform: 'GmbH', strasse: 'Weg 1' });
       assert.equal(res.status, 201);
       const created = single(res.body);
@@ -331,19 +334,19 @@ describe('Advoware simulator: API', () => {
     it('PUT is a full replace: a writable field missing from the body is cleared', async () => {
       const res = await h.api('PUT', `${BETEILIGTE}/100002`, { name: 'Musterfrau' });
       assert.equal(res.status, 200);
-      const party = h.sim.getBeteiligte(100002);
-      assert.equal(party.vorname, null);
-      assert.equal(party.titel, null);
-      assert.equal(party.ort, 'Köln', 'non-writable fields stay');
+      const beteiligte = h.sim.getBeteiligte(100002);
+      assert.equal(beteiligte.vorname, null);
+      assert.equal(beteiligte.titel, null);
+      assert.equal(beteiligte.ort, 'Köln', 'non-writable fields stay');
     });
 
-    it('PUT answers 404 for an unknown party and 400 without a name', async () => {
+    it('PUT answers 404 for an unknown Beteiligte and 400 without a name', async () => {
       assert.equal((await h.api('PUT', `${BETEILIGTE}/999999`, { name: 'x' })).status, 404);
       assert.equal((await h.api('PUT', `${BETEILIGTE}/100001`, { vorname: 'x' })).status, 400);
       assert.equal((await h.api('PUT', `${BETEILIGTE}/100001`, { name: 'x', geburtsdatum: '05.01.2001' })).status, 400);
     });
 
-    it('DELETE answers 403 and the party stays', async () => {
+    it('DELETE answers 403 and the Beteiligte stays', async () => {
       assert.equal((await h.api('DELETE', `${BETEILIGTE}/100001`)).status, 403);
       assert.equal(h.sim.getBeteiligte(100001).name, 'Mustermann');
     });
@@ -366,16 +369,18 @@ describe('Advoware simulator: API', () => {
       assert.ok(list.every((k) => typeof k.id === 'number' && typeof k.rowId === 'string' && typeof k.online === 'boolean'));
     });
 
-    it('POST takes tlf, bemerkung, kommKz and online; the party keeps its rowId', async () => {
+    it('POST takes tlf, bemerkung, kommKz and online; the Beteiligte keeps its rowId', async () => {
       const beteiligteRowId = h.sim.getBeteiligte(100004).rowId;
       const res = await h.api('POST', path, { tlf: '+49 40 111222', bemerkung: 'EspoCRM-ID: abc', kommKz: 1, online: true });
       assert.equal(res.status, 201);
       const created = row(res.body);
       const stored = h.sim.listKommunikationen(100004).find((k) => k.id === created.id);
-      assert.deepEqual(
-        stored && { kommKz: stored.kommKz, tlf: stored.tlf, bemerkung: stored.bemerkung, online: stored.online },
-        { kommKz: 1, tlf: '+49 40 111222', bemerkung: 'EspoCRM-ID: abc', online: true },
-      );
+      assert.deepEqual(stored && { kommKz: stored.kommKz, tlf: stored.tlf, bemerkung: stored.bemerkung, online: stored.online }, {
+        kommKz: 1,
+        tlf: '+49 40 111222',
+        bemerkung: 'EspoCRM-ID: abc',
+        online: true,
+      });
       assert.equal(h.sim.getBeteiligte(100004).rowId, beteiligteRowId);
       assert.equal((await h.api('POST', path, { tlf: 'x', kommKz: 13 })).status, 400);
       assert.equal((await h.api('POST', path, { kommKz: 1 })).status, 400);
@@ -471,7 +476,13 @@ describe('Advoware simulator: API', () => {
         { strasse: 'Altmarkt 1', plz: '01069', ort: 'Dresden-Altstadt', zusatz: null },
       );
       assert.deepEqual(
-        { land: after.land, postfach: after.postfach, standardAnschrift: after.standardAnschrift, bemerkung: after.bemerkung, gueltigBis: after.gueltigBis },
+        {
+          land: after.land,
+          postfach: after.postfach,
+          standardAnschrift: after.standardAnschrift,
+          bemerkung: after.bemerkung,
+          gueltigBis: after.gueltigBis,
+        },
         { land: 'D', postfach: '99 88', standardAnschrift: false, bemerkung: 'EspoCRM-ID: addr-1', gueltigBis: null },
       );
       assert.notEqual(after.rowId, before.rowId);
@@ -546,7 +557,12 @@ describe('Advoware simulator: API', () => {
       assert.deepEqual(await query('kuerzel=DEF&from=2031-03-11&to=2031-03-31'), []);
       assert.deepEqual(await query('kuerzel=DEF&from=2031-03-01&to=2031-03-09'), []);
 
-      const put = await h.api('PUT', `${ADVONET}/Termine/${String(frNr)}`, { ...termin, betreff: 'verschoben', datum: '2031-03-11T00:00:00', datumBis: '2031-03-11T00:00:00' });
+      const put = await h.api('PUT', `${ADVONET}/Termine/${String(frNr)}`, {
+        ...termin,
+        betreff: 'verschoben',
+        datum: '2031-03-11T00:00:00',
+        datumBis: '2031-03-11T00:00:00',
+      });
       assert.equal(put.status, 200);
       assert.equal(row(put.body).frNr, frNr);
       assert.notEqual(row(put.body).rowId, row(created.body).rowId);
@@ -562,7 +578,10 @@ describe('Advoware simulator: API', () => {
       const series = { ...termin, turnus: 1, turnusArt: 2, turnusBis: '2031-06-30T00:00:00' };
       const frNr = row((await h.api('POST', `${ADVONET}/Termine`, series)).body).frNr;
       const found = rows((await h.api('GET', `${ADVONET}/Termine?kuerzel=DEF&from=2031-05-01&to=2031-05-07`)).body);
-      assert.deepEqual(found.map((t) => t.frNr), [frNr]);
+      assert.deepEqual(
+        found.map((t) => t.frNr),
+        [frNr],
+      );
     });
 
     it('rejects malformed dates, an unknown employee and a bad query with 400', async () => {
@@ -576,14 +595,29 @@ describe('Advoware simulator: API', () => {
 
   describe('demo seed', () => {
     it('has persons and a company with phone numbers, e-mails and addresses, and appointments of active employees', () => {
-      const parties = h.sim.listBeteiligte();
-      assert.ok(parties.filter((p) => p.vorname).length >= 2, 'persons');
-      assert.ok(parties.some((p) => p.rechtsform === 'GmbH'), 'a company');
-      const all = parties.flatMap((p) => p.kommunikation);
-      assert.ok(all.some((k) => k.tlf.includes('@')), 'e-mails');
-      assert.ok(all.some((k) => [1, 3, 6].includes(k.kommKz)), 'phone numbers');
-      assert.ok(parties.every((p) => h.sim.listAdressen(p.betNr).length >= 1), 'addresses');
-      const active = h.sim.listMitarbeiter().filter((m) => m.aktiv).map((m) => m.kuerzel);
+      const beteiligteList = h.sim.listBeteiligte();
+      assert.ok(beteiligteList.filter((p) => p.vorname).length >= 2, 'persons');
+      assert.ok(
+        beteiligteList.some((p) => p.rechtsform === 'GmbH'),
+        'a company',
+      );
+      const all = beteiligteList.flatMap((p) => p.kommunikation);
+      assert.ok(
+        all.some((k) => k.tlf.includes('@')),
+        'e-mails',
+      );
+      assert.ok(
+        all.some((k) => [1, 3, 6].includes(k.kommKz)),
+        'phone numbers',
+      );
+      assert.ok(
+        beteiligteList.every((p) => h.sim.listAdressen(p.betNr).length >= 1),
+        'addresses',
+      );
+      const active = h.sim
+        .listMitarbeiter()
+        .filter((m) => m.aktiv)
+        .map((m) => m.kuerzel);
       for (const kuerzel of active) assert.ok(h.sim.listTermine(kuerzel).length > 0, `Termine of ${kuerzel}`);
     });
   });
@@ -665,7 +699,7 @@ describe('Advoware simulator: object-shaped single GETs', () => {
   });
   after(() => h.sim.stop());
 
-  it('GET answers the party as a plain object when configured so', async () => {
+  it('GET answers the Beteiligte as a plain object when configured so', async () => {
     const res = await h.api('GET', `${BETEILIGTE}/100003`);
     assert.equal(res.status, 200);
     assert.ok(!Array.isArray(res.body));

@@ -4,13 +4,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { demoSeed as advowareDemoSeed } from '../../simulators/advoware/seed.js';
-import {
-  DEMO_ADMIN_USER_ID,
-  DEMO_IDS,
-  demoSeed,
-  EspoCrmSimulator,
-  SYNC_METADATA_FIELDS,
-} from '../../simulators/espocrm/simulator.js';
+import { DEMO_ADMIN_USER_ID, DEMO_IDS, demoSeed, EspoCrmSimulator, SYNC_METADATA_FIELDS } from '../../simulators/espocrm/simulator.js';
 
 const API_KEY = 'test-api-key';
 const START = Date.parse('2025-01-10T08:00:00.000Z');
@@ -210,7 +204,7 @@ describe('EspoCRM simulator: REST API', () => {
     assert.equal(task.status, 400);
     assert.match(task.headers.get('x-status-reason') ?? '', /"name" is required/);
     const nameless = await api('POST', '/api/v1/CBeteiligte', { firstName: null, lastName: null, firmenname: null });
-    assert.equal(nameless.status, 400, 'a party needs a name, a person or a company one');
+    assert.equal(nameless.status, 400, 'a Beteiligte needs a name, a person or a company one');
     assert.equal(asList((await api('GET', '/api/v1/CBeteiligte')).body).total, 1);
   });
 
@@ -229,10 +223,19 @@ describe('EspoCRM simulator: REST API', () => {
     const list = asList((await api('GET', '/api/v1/Notification?where[0][type]=equals&where[0][attribute]=userId&where[0][value]=u1')).body);
     assert.equal(list.total, 1);
     assert.equal(list.list[0]?.message, 'Konflikt');
-    assert.deepEqual(sim.notifications().map((n) => n.message), ['Konflikt', 'Gelöscht']);
-    assert.deepEqual(sim.notifications('u2').map((n) => n.message), ['Gelöscht']);
+    assert.deepEqual(
+      sim.notifications().map((n) => n.message),
+      ['Konflikt', 'Gelöscht'],
+    );
+    assert.deepEqual(
+      sim.notifications('u2').map((n) => n.message),
+      ['Gelöscht'],
+    );
     const viaAdmin = (await (await fetch(`${base}/__admin/notifications?userId=u1`)).json()) as Row[];
-    assert.deepEqual(viaAdmin.map((n) => n.relatedType), ['CBeteiligte']);
+    assert.deepEqual(
+      viaAdmin.map((n) => n.relatedType),
+      ['CBeteiligte'],
+    );
     assert.equal((await api('POST', '/api/v1/Notification', { type: 'Message', message: 'to nobody' })).status, 400);
   });
 });
@@ -250,16 +253,11 @@ describe('EspoCRM simulator: list queries', () => {
     assert.deepEqual(await ids('where[0][type]=equals&where[0][attribute]=syncStatus&where[0][value]=dirty'), [b]);
     assert.deepEqual(await ids('where[0][type]=equals&where[0][attribute]=betnr&where[0][value]=1'), [a]);
     assert.deepEqual(await ids('where[0][type]=notEquals&where[0][attribute]=syncStatus&where[0][value]=clean'), [b, c]);
-    assert.deepEqual(
-      await ids('where[0][type]=in&where[0][attribute]=syncStatus&where[0][value][]=pending_sync&where[0][value][]=dirty'),
-      [b, c],
-    );
+    assert.deepEqual(await ids('where[0][type]=in&where[0][attribute]=syncStatus&where[0][value][]=pending_sync&where[0][value][]=dirty'), [b, c]);
     // The indexed form qs and the hub's client produce.
     assert.deepEqual(await ids('where[0][type]=in&where[0][attribute]=betnr&where[0][value][0]=1&where[0][value][1]=2'), [a, b]);
     assert.deepEqual(
-      await ids(
-        'where[0][type]=isNotNull&where[0][attribute]=betnr&where[1][type]=notEquals&where[1][attribute]=syncStatus&where[1][value]=clean',
-      ),
+      await ids('where[0][type]=isNotNull&where[0][attribute]=betnr&where[1][type]=notEquals&where[1][attribute]=syncStatus&where[1][value]=clean'),
       [b],
       'top-level clauses are and-ed',
     );
@@ -281,8 +279,14 @@ describe('EspoCRM simulator: list queries', () => {
     const late = sim.userCreate('CBeteiligte', person()).id;
     const q = (type: string, value: string): string =>
       `/api/v1/CBeteiligte?where[0][type]=${type}&where[0][attribute]=createdAt&where[0][value]=${encodeURIComponent(value)}`;
-    assert.deepEqual(asList((await api('GET', q('before', '2025-01-10 08:30:00'))).body).list.map((r) => r.id), [early]);
-    assert.deepEqual(asList((await api('GET', q('after', '2025-01-10 08:30:00'))).body).list.map((r) => r.id), [late]);
+    assert.deepEqual(
+      asList((await api('GET', q('before', '2025-01-10 08:30:00'))).body).list.map((r) => r.id),
+      [early],
+    );
+    assert.deepEqual(
+      asList((await api('GET', q('after', '2025-01-10 08:30:00'))).body).list.map((r) => r.id),
+      [late],
+    );
     assert.equal(asList((await api('GET', q('after', '2025-01-10 09:00:00'))).body).total, 0, 'after is strict');
   });
 
@@ -308,7 +312,10 @@ describe('EspoCRM simulator: list queries', () => {
       { id: sorted.list[1]?.id, name: 'Task 248' },
     ]);
     const page = asList((await api('GET', '/api/v1/Task?orderBy=name&order=asc&maxSize=3&offset=10')).body);
-    assert.deepEqual(page.list.map((r) => r.name), ['Task 010', 'Task 011', 'Task 012']);
+    assert.deepEqual(
+      page.list.map((r) => r.name),
+      ['Task 010', 'Task 011', 'Task 012'],
+    );
   });
 
   it('orders by modifiedAt, which every write moves', async () => {
@@ -333,22 +340,19 @@ describe('EspoCRM simulator: hooks and modifiedAt', () => {
   });
 
   it('keeps one list of sync metadata fields', () => {
-    assert.deepEqual(
-      [...SYNC_METADATA_FIELDS].sort(),
-      [
-        'advowareDeletedAt',
-        'advowareLastSync',
-        'advowareRowId',
-        'betnr',
-        'kommunikationHash',
-        'stammdatenHash',
-        'syncAutoResetAt',
-        'syncErrorMessage',
-        'syncNextRetry',
-        'syncRetryCount',
-        'syncStatus',
-      ],
-    );
+    assert.deepEqual([...SYNC_METADATA_FIELDS].sort(), [
+      'advowareDeletedAt',
+      'advowareLastSync',
+      'advowareRowId',
+      'betnr',
+      'kommunikationHash',
+      'stammdatenHash',
+      'syncAutoResetAt',
+      'syncErrorMessage',
+      'syncNextRetry',
+      'syncRetryCount',
+      'syncStatus',
+    ]);
   });
 
   it('bumps modifiedAt on a metadata-only write, without marking dirty', async () => {
@@ -376,7 +380,7 @@ describe('EspoCRM simulator: hooks and modifiedAt', () => {
     assert.equal(asRow(res.body).syncStatus, 'dirty');
   });
 
-  it('marks a clean entity dirty on a user edit, not on metadata or no-op writes', async () => {
+  it('marks a clean entity dirty on a user edit, not on metadata or no-op writes', () => {
     const id = sim.userCreate('CBeteiligte', person()).id;
     markClean(id);
     sim.userUpdate('CBeteiligte', id, { lastName: 'Schmidt' });
@@ -447,7 +451,10 @@ describe('EspoCRM simulator: webhooks', () => {
     assert.equal(batch.headers['content-type'], 'application/json');
     assert.ok(verifySignature(batch.headers['x-signature'], batch.raw, String(hook.id), String(hook.secretKey)));
     assert.ok(!verifySignature(batch.headers['x-signature'], batch.raw, String(hook.id), 'other-secret'));
-    assert.deepEqual(batch.items.map((i) => i.lastName), ['Eins', 'Zwei', 'Drei']);
+    assert.deepEqual(
+      batch.items.map((i) => i.lastName),
+      ['Eins', 'Zwei', 'Drei'],
+    );
     assert.deepEqual(batch.items[0], first.body, 'create items carry all attributes');
     assert.equal(sim.webhookDeliveries[0]?.status, 'delivered');
     assert.equal(sim.webhookDeliveries[0]?.ids.length, 3);
@@ -561,8 +568,14 @@ describe('EspoCRM simulator: webhooks', () => {
       assert.equal(sim.listWebhooks().length, 1);
       sim.userCreate('Lead', { lastName: 'Zwei' });
       await sim.flushWebhooks();
-      assert.deepEqual(receiver.received.map((b) => b.items[0]?.lastName), ['Eins']);
-      assert.deepEqual(other.received.map((b) => b.items[0]?.lastName), ['Zwei']);
+      assert.deepEqual(
+        receiver.received.map((b) => b.items[0]?.lastName),
+        ['Eins'],
+      );
+      assert.deepEqual(
+        other.received.map((b) => b.items[0]?.lastName),
+        ['Zwei'],
+      );
       assert.ok(verifySignature(other.received[0]?.headers['x-signature'], other.received[0]?.raw ?? '', 'lead-hook', 's3cret'));
       const bad = await fetch(`${base}/__admin/webhooks`, {
         method: 'POST',
@@ -581,10 +594,16 @@ describe('EspoCRM simulator: webhooks', () => {
       eager.registerWebhook('Task.create', receiver.url);
       for (let i = 0; i < 7; i += 1) eager.userCreate('Task', { name: `T${i}` });
       for (let i = 0; i < 50 && receiver.received.length < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
-      assert.deepEqual(receiver.received.map((b) => b.items.length), [3, 3]);
+      assert.deepEqual(
+        receiver.received.map((b) => b.items.length),
+        [3, 3],
+      );
       assert.equal(eager.webhookStats().pendingItems, 1);
       await eager.flushWebhooks();
-      assert.deepEqual(receiver.received.map((b) => b.items.length), [3, 3, 1]);
+      assert.deepEqual(
+        receiver.received.map((b) => b.items.length),
+        [3, 3, 1],
+      );
     } finally {
       await eager.stop();
     }
@@ -654,7 +673,7 @@ describe('EspoCRM simulator: counters, faults, seed', () => {
     assert.equal(sim.calls.count('GET /api/v1/:entityType/:id'), 1);
   });
 
-  it('loads the demo seed: new parties, and parties linked to the Advoware demo seed', () => {
+  it('loads the demo seed: new Beteiligte, and Beteiligte linked to the Advoware demo seed', () => {
     const demo = new EspoCrmSimulator({ apiKey: 'k', seed: demoSeed() });
     const { list } = demo.listRecords('CBeteiligte');
     assert.ok(list.length >= 4);
@@ -663,7 +682,10 @@ describe('EspoCRM simulator: counters, faults, seed', () => {
     for (const row of fresh) assert.equal(row.syncStatus, 'pending_sync');
     assert.ok(list.some((r) => typeof r.firmenname === 'string' && typeof r.rechtsform === 'string' && r.lastName === null));
     assert.ok(list.some((r) => typeof r.assignedUserId === 'string'));
-    assert.ok(list.some((r) => r.assignedUserId === undefined), 'someone for the admin user to be notified about');
+    assert.ok(
+      list.some((r) => r.assignedUserId === undefined),
+      'someone for the admin user to be notified about',
+    );
     assert.equal(typeof DEMO_ADMIN_USER_ID, 'string');
     for (const row of list) {
       assert.ok(Array.isArray(row.emailAddressData) && Array.isArray(row.phoneNumberData));
@@ -673,14 +695,11 @@ describe('EspoCRM simulator: counters, faults, seed', () => {
     const linked = list.filter((r) => r.betnr !== undefined);
     assert.ok(linked.length >= 2);
     for (const row of linked) {
-      const party = advoware.get(Number(row.betnr));
-      assert.ok(party, `betnr ${String(row.betnr)} exists in the Advoware demo seed`);
-      assert.equal(typeof row.firmenname === 'string' ? row.firmenname : row.lastName, party.name);
-      const advoValues = new Set((party.kommunikation ?? []).map((k) => k.tlf));
-      const espoValues = [
-        ...(row.emailAddressData as Row[]).map((e) => e.emailAddress),
-        ...(row.phoneNumberData as Row[]).map((p) => p.phoneNumber),
-      ];
+      const beteiligte = advoware.get(Number(row.betnr));
+      assert.ok(beteiligte, `betnr ${String(row.betnr)} exists in the Advoware demo seed`);
+      assert.equal(typeof row.firmenname === 'string' ? row.firmenname : row.lastName, beteiligte.name);
+      const advoValues = new Set((beteiligte.kommunikation ?? []).map((k) => k.tlf));
+      const espoValues = [...(row.emailAddressData as Row[]).map((e) => e.emailAddress), ...(row.phoneNumberData as Row[]).map((p) => p.phoneNumber)];
       for (const value of espoValues) assert.ok(advoValues.has(String(value)), `${String(value)} is in Advoware too`);
     }
     const konto = demo.getRecord('CBankverbindungen', DEMO_IDS.annaSchmidtKonto);

@@ -319,9 +319,13 @@ describe('Google simulator: events', () => {
 
   it('accepts client-chosen ids once (409 duplicate) and only in base32hex', async () => {
     await insert(calendarId, timed('2030-03-04T08:00:00Z', '2030-03-04T09:00:00Z', { id: 'advo4711' }));
-    const dup = await failure(calendar.events.insert({ calendarId, requestBody: timed('2030-03-04T08:00:00Z', '2030-03-04T09:00:00Z', { id: 'advo4711' }) }));
+    const dup = await failure(
+      calendar.events.insert({ calendarId, requestBody: timed('2030-03-04T08:00:00Z', '2030-03-04T09:00:00Z', { id: 'advo4711' }) }),
+    );
     assert.deepEqual([dup.status, dup.reason], [409, 'duplicate']);
-    const bad = await failure(calendar.events.insert({ calendarId, requestBody: timed('2030-03-04T08:00:00Z', '2030-03-04T09:00:00Z', { id: 'Bad_Id!' }) }));
+    const bad = await failure(
+      calendar.events.insert({ calendarId, requestBody: timed('2030-03-04T08:00:00Z', '2030-03-04T09:00:00Z', { id: 'Bad_Id!' }) }),
+    );
     assert.equal(bad.status, 400);
   });
 
@@ -330,7 +334,10 @@ describe('Google simulator: events', () => {
     tick();
     sim.userEditEvent(calendarId, created.id ?? '', { summary: 'vom Nutzer' });
     const stale = await failure(
-      calendar.events.patch({ calendarId, eventId: created.id ?? '', requestBody: { summary: 'Hub' } }, { headers: { 'If-Match': created.etag ?? '' } }),
+      calendar.events.patch(
+        { calendarId, eventId: created.id ?? '', requestBody: { summary: 'Hub' } },
+        { headers: { 'If-Match': created.etag ?? '' } },
+      ),
     );
     assert.deepEqual([stale.status, stale.reason], [412, 'conditionNotMet']);
   });
@@ -350,7 +357,7 @@ describe('Google simulator: events', () => {
     assert.deepEqual([noZone.status, noZone.reason], [400, 'required']);
   });
 
-  it('user edits in Google change the event like API writes', async () => {
+  it('user edits in Google change the event like API writes', () => {
     const created = sim.userCreateEvent(calendarId, { summary: 'Nutzer', start: { date: '2030-03-04' }, end: { date: '2030-03-05' } });
     tick();
     const edited = sim.userEditEvent(calendarId, created.id, { summary: 'Geändert', location: 'Raum 2' });
@@ -403,13 +410,25 @@ describe('Google simulator: events.list', () => {
   });
 
   it('filters by privateExtendedProperty (repeatable, all must match)', async () => {
-    await insert(calendarId, timed('2030-03-01T08:00:00Z', '2030-03-01T09:00:00Z', { extendedProperties: { private: { advowareFrNr: '1', origin: 'advoware' } } }));
-    await insert(calendarId, timed('2030-03-01T08:00:00Z', '2030-03-01T09:00:00Z', { extendedProperties: { private: { advowareFrNr: '2', origin: 'advoware' } } }));
-    await insert(calendarId, timed('2030-03-01T08:00:00Z', '2030-03-01T09:00:00Z', { extendedProperties: { private: { advowareFrNr: '3', origin: 'google' } } }));
+    await insert(
+      calendarId,
+      timed('2030-03-01T08:00:00Z', '2030-03-01T09:00:00Z', { extendedProperties: { private: { advowareFrNr: '1', origin: 'advoware' } } }),
+    );
+    await insert(
+      calendarId,
+      timed('2030-03-01T08:00:00Z', '2030-03-01T09:00:00Z', { extendedProperties: { private: { advowareFrNr: '2', origin: 'advoware' } } }),
+    );
+    await insert(
+      calendarId,
+      timed('2030-03-01T08:00:00Z', '2030-03-01T09:00:00Z', { extendedProperties: { private: { advowareFrNr: '3', origin: 'google' } } }),
+    );
     await insert(calendarId, timed('2030-03-01T08:00:00Z', '2030-03-01T09:00:00Z'));
 
     const one = await calendar.events.list({ calendarId, privateExtendedProperty: ['advowareFrNr=2'] });
-    assert.deepEqual(one.data.items?.map((e) => e.extendedProperties?.private?.advowareFrNr), ['2']);
+    assert.deepEqual(
+      one.data.items?.map((e) => e.extendedProperties?.private?.advowareFrNr),
+      ['2'],
+    );
     const fromAdvoware = await calendar.events.list({ calendarId, privateExtendedProperty: ['origin=advoware'] });
     assert.equal(fromAdvoware.data.items?.length, 2);
     const both = await calendar.events.list({ calendarId, privateExtendedProperty: ['origin=advoware', 'advowareFrNr=3'] });
@@ -425,7 +444,10 @@ describe('Google simulator: events.list', () => {
     await calendar.events.delete({ calendarId, eventId: a.id ?? '' });
     assert.equal((await calendar.events.list({ calendarId })).data.items?.length, 1);
     const withDeleted = await calendar.events.list({ calendarId, showDeleted: true });
-    assert.deepEqual(withDeleted.data.items?.map((e) => e.status), ['cancelled', 'confirmed']);
+    assert.deepEqual(
+      withDeleted.data.items?.map((e) => e.status),
+      ['cancelled', 'confirmed'],
+    );
   });
 
   it('filters by timeMin (against the end) and timeMax (against the start)', async () => {
@@ -585,12 +607,18 @@ describe('Google simulator: recurring events', () => {
     await insert(calendarId, weekly('RRULE:FREQ=WEEKLY;UNTIL=20300601T000000Z'));
     await insert(calendarId, weekly('RRULE:FREQ=DAILY;COUNT=3'));
     const inMay = await calendar.events.list({ calendarId, timeMin: '2030-05-01T00:00:00Z', timeMax: '2030-05-31T00:00:00Z' });
-    assert.deepEqual(inMay.data.items?.map((e) => e.recurrence?.[0]), ['RRULE:FREQ=WEEKLY;UNTIL=20300601T000000Z']);
+    assert.deepEqual(
+      inMay.data.items?.map((e) => e.recurrence?.[0]),
+      ['RRULE:FREQ=WEEKLY;UNTIL=20300601T000000Z'],
+    );
     const inJuly = await calendar.events.list({ calendarId, timeMin: '2030-07-01T00:00:00Z', timeMax: '2030-07-31T00:00:00Z' });
     assert.deepEqual(inJuly.data.items, []);
     // 2030-03-05 is a Tuesday: no weekly occurrence, but the daily series' second one (09:00 Berlin = 08:00Z).
     const tuesday = await calendar.events.list({ calendarId, timeMin: '2030-03-05T07:30:00Z', timeMax: '2030-03-05T08:30:00Z' });
-    assert.deepEqual(tuesday.data.items?.map((e) => e.recurrence?.[0]), ['RRULE:FREQ=DAILY;COUNT=3']);
+    assert.deepEqual(
+      tuesday.data.items?.map((e) => e.recurrence?.[0]),
+      ['RRULE:FREQ=DAILY;COUNT=3'],
+    );
   });
 
   it('requires a named time zone for a series and rejects malformed rules', async () => {
@@ -641,7 +669,7 @@ describe('Google simulator: faults and rate limits', () => {
     assert.equal(failed.nonRetryable, false);
   });
 
-  it('answers generic faults in Google\'s envelope (5xx retryable, no automatic retry)', async () => {
+  it("answers generic faults in Google's envelope (5xx retryable, no automatic retry)", async () => {
     sim.faults.add({ status: 503, times: 1, path: '/calendarList' });
     const err = await failure(calendar.calendarList.list());
     assert.deepEqual([err.status, err.reason, err.retryable, err.rateLimited], [503, 'backendError', true, false]);
@@ -675,7 +703,7 @@ describe('Google simulator: faults and rate limits', () => {
     assert.deepEqual([refused.status, refused.retryable], [undefined, true]);
   });
 
-  it('maps classifications onto the hub\'s failure kinds', async () => {
+  it("maps classifications onto the hub's failure kinds", async () => {
     const notFound = googleFailure(await caught(calendar.calendars.get({ calendarId: 'nobody' })), { method: 'GET', path: '/calendars/nobody' });
     assert.equal(notFound.type, 'GoogleNotFound');
     assert.equal(notFound.nonRetryable, true);
@@ -705,7 +733,10 @@ describe('Google simulator: call log', () => {
     });
     const times = sim.calls.filter().map((c) => c.at);
     assert.ok(times.every((t) => t >= before && t <= afterAll));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
   });
 });
 

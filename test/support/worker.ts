@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
-import {
-  activityConfigSchema,
-  parseEnv,
-  type ActivityConfig,
-} from '../../config/env';
+import { activityConfigSchema, parseEnv, type ActivityConfig } from '../../config/env';
 import { advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../../simulators/sandbox-credentials';
 import { composeActivities, type ClientOverrides } from '../../workers/activities';
 import { createHubWorker } from '../../workers/worker';
@@ -44,7 +40,10 @@ const CLOSED = 'http://127.0.0.1:9';
  * The worker's configuration for a test: the sandbox's credentials, the systems at `urls` (closed ports for the
  * rest), short call time-outs and retry pauses; `env` overrides any variable.
  */
-export function testActivityConfig(urls: { advoware?: string; espocrm?: string; google?: string } = {}, env: Record<string, string> = {}): ActivityConfig {
+export function testActivityConfig(
+  urls: { advoware?: string; espocrm?: string; google?: string } = {},
+  env: Record<string, string> = {},
+): ActivityConfig {
   return parseEnv(activityConfigSchema, {
     ...advowareEnvFor(urls.advoware ?? CLOSED),
     ...espocrmEnvFor(urls.espocrm ?? CLOSED),

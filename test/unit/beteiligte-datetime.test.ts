@@ -21,7 +21,17 @@ describe('EspoCRM DateTime', () => {
   });
 
   it('answers undefined for anything that is not an EspoCRM DateTime', () => {
-    for (const bad of [null, undefined, '', 'gestern', '2025-03-10', '2025-03-10T12:00:00Z', '2025-02-30 10:00:00', '2025-13-01 10:00:00', '2025-03-10 25:00:00']) {
+    for (const bad of [
+      null,
+      undefined,
+      '',
+      'gestern',
+      '2025-03-10',
+      '2025-03-10T12:00:00Z',
+      '2025-02-30 10:00:00',
+      '2025-13-01 10:00:00',
+      '2025-03-10 25:00:00',
+    ]) {
       assert.equal(parseEspoDateTime(bad), undefined, String(bad));
     }
   });

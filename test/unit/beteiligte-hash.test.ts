@@ -90,7 +90,10 @@ describe('stammdatenHash', () => {
   });
 
   it('accepts a partial entity', () => {
-    assert.equal(stammdatenHash({ firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.', dateOfBirth: '1980-02-03' }), stammdatenHash(person));
+    assert.equal(
+      stammdatenHash({ firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.', dateOfBirth: '1980-02-03' }),
+      stammdatenHash(person),
+    );
   });
 });
 
@@ -100,36 +103,44 @@ function derivedName(e: EspoBeteiligte): string {
 }
 
 describe('round trip Advoware → EspoCRM → hash', () => {
-  const parties: [string, EspoBeteiligte, Beteiligte][] = [
-    ['person edited in Advoware', person, advo({ name: 'Mustermann', vorname: 'Erika Maria', anrede: 'Frau', titel: 'Dr.', geburtsdatum: '1980-02-04T00:00:00' })],
-    ['person with a German salutation', { ...person, salutationName: 'Frau' }, advo({ name: 'Mustermann', vorname: 'Erika', anrede: 'Herr', geburtsdatum: '1980-02-03T00:00:00' })],
+  const beteiligteList: [string, EspoBeteiligte, Beteiligte][] = [
+    [
+      'person edited in Advoware',
+      person,
+      advo({ name: 'Mustermann', vorname: 'Erika Maria', anrede: 'Frau', titel: 'Dr.', geburtsdatum: '1980-02-04T00:00:00' }),
+    ],
+    [
+      'person with a German salutation',
+      { ...person, salutationName: 'Frau' },
+      advo({ name: 'Mustermann', vorname: 'Erika', anrede: 'Herr', geburtsdatum: '1980-02-03T00:00:00' }),
+    ],
     ['company renamed', company, advo({ name: 'Nord Immobilien GmbH', anrede: 'Firma', rechtsform: 'GmbH & Co. KG' })],
     ['company turned person', company, advo({ name: 'Nord', vorname: 'Hans', anrede: 'Herr' })],
     ['person turned company', person, advo({ name: 'Mustermann AG', rechtsform: 'AG' })],
   ];
 
-  for (const [label, entity, party] of parties) {
+  for (const [label, entity, beteiligte] of beteiligteList) {
     it(`${label}: the written entity hashes the same in the next run, and pushing it back changes nothing`, () => {
-      for (const patch of [advowareToEspo(party, entity), advowareToEspo(party)]) {
+      for (const patch of [advowareToEspo(beteiligte, entity), advowareToEspo(beteiligte)]) {
         // What the workflow stores as stammdatenHash after the write …
         const written: EspoBeteiligte = { ...entity, ...patch, modifiedAt: '2025-06-01 12:00:01' };
         const stored = stammdatenHash(written);
         // … and what the next run computes from the entity EspoCRM returns (name derived by the CRM).
         const reloaded: EspoBeteiligte = { ...written, name: derivedName(written), modifiedAt: '2025-06-01 12:00:02' };
         assert.equal(stammdatenHash(reloaded), stored);
-        assert.deepEqual(stammdatenChanges(reloaded, advowareToEspo(party, reloaded)), [], 'nothing left to take over');
-        assert.deepEqual(advowareToEspo(party, reloaded), {});
-        assert.deepEqual(advowareChanges(party, espoToAdvoware(reloaded)), [], 'EspoCRM now says what Advoware says');
+        assert.deepEqual(stammdatenChanges(reloaded, advowareToEspo(beteiligte, reloaded)), [], 'nothing left to take over');
+        assert.deepEqual(advowareToEspo(beteiligte, reloaded), {});
+        assert.deepEqual(advowareChanges(beteiligte, espoToAdvoware(reloaded)), [], 'EspoCRM now says what Advoware says');
       }
     });
   }
 
   it('a value Advoware cleared stays in EspoCRM (nulls are rejected), and the hash stays stable', () => {
-    const party = advo({ name: 'Mustermann', vorname: 'Erika', anrede: 'Frau', geburtsdatum: null });
-    const patch = advowareToEspo(party, person);
+    const beteiligte = advo({ name: 'Mustermann', vorname: 'Erika', anrede: 'Frau', geburtsdatum: null });
+    const patch = advowareToEspo(beteiligte, person);
     assert.ok(!('dateOfBirth' in patch));
     const written: EspoBeteiligte = { ...person, ...patch };
     assert.equal(stammdatenHash(written), stammdatenHash(person));
-    assert.deepEqual(advowareChanges(party, espoToAdvoware(written)), ['geburtsdatum'], 'the next push restores it');
+    assert.deepEqual(advowareChanges(beteiligte, espoToAdvoware(written)), ['geburtsdatum'], 'the next push restores it');
   });
 });

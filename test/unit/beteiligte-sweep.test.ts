@@ -68,7 +68,7 @@ describe('sweepWhere', () => {
   });
 });
 
-/** Parties in every situation, with what the sweep must do with each. */
+/** Beteiligte in every situation, with what the sweep must do with each. */
 const cases: [string, Partial<SweepEntity>, 'sync' | 'reset_then_sync' | 'skip'][] = [
   ['pending_sync', { syncStatus: 'pending_sync' }, 'sync'],
   ['dirty', { syncStatus: 'dirty', betnr: 1 }, 'sync'],

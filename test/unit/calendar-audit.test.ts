@@ -60,7 +60,13 @@ describe('calendar audit (pure)', () => {
 
   it('reports an event that exists only in Google, and one whose Termin is gone from Advoware', () => {
     const kept = termin(5001);
-    const own: HubEvent = { id: 'private1', status: 'confirmed', summary: 'Zahnarzt', start: { dateTime: '2026-05-05T08:00:00+02:00' }, end: { dateTime: '2026-05-05T09:00:00+02:00' } };
+    const own: HubEvent = {
+      id: 'private1',
+      status: 'confirmed',
+      summary: 'Zahnarzt',
+      start: { dateTime: '2026-05-05T08:00:00+02:00' },
+      end: { dateTime: '2026-05-05T09:00:00+02:00' },
+    };
     const orphan = eventOf(termin(5009));
     const result = audit({ termine: [kept], events: [eventOf(kept), own, orphan] });
     const byKind = new Map(result.differences.map((d) => [d.kind, d]));
@@ -91,7 +97,10 @@ describe('calendar audit (pure)', () => {
     const retitled = { ...eventOf(t, true), summary: 'Anderer Titel' };
     assert.equal(audit({ termine: [t], events: [{ ...eventOf(t), summary: 'Anderer Titel' }] }).inSync, true, 'private: only times count');
     const full = audit({ termine: [t], events: [retitled], fullContent: true });
-    assert.deepEqual(full.differences.map((d) => [d.kind, d.what]), [['updateTermin', 'subject edited in Google']]);
+    assert.deepEqual(
+      full.differences.map((d) => [d.kind, d.what]),
+      [['updateTermin', 'subject edited in Google']],
+    );
   });
 
   it('reports events written under the other full_content setting', () => {
@@ -104,7 +113,10 @@ describe('calendar audit (pure)', () => {
     assert.equal(result.differences[0]?.what, 'written in private mode', 'the switch is named, not the texts it explains');
     assert.match(result.differences[0]?.description ?? '', /event ev5005 of Termin 5005 was written with the neutral title while full_content is on/);
     const back = audit({ termine: [t], events: [eventOf(t, true)], fullContent: false });
-    assert.deepEqual(back.differences.map((d) => [d.kind, d.what]), [['updateEvent', 'written in full-content mode']]);
+    assert.deepEqual(
+      back.differences.map((d) => [d.kind, d.what]),
+      [['updateEvent', 'written in full-content mode']],
+    );
   });
 
   it('reports an Advoware event deleted in Google and stale tags', () => {
@@ -142,7 +154,10 @@ describe('calendar audit (pure)', () => {
 
   it('a missing calendar is one difference when Advoware has Termine, otherwise in sync', () => {
     const missing = audit({ termine: [termin(5001), termin(5002)], events: null });
-    assert.deepEqual(missing.differences.map((d) => [d.kind, d.what]), [['calendarMissing', 'calendar missing']]);
+    assert.deepEqual(
+      missing.differences.map((d) => [d.kind, d.what]),
+      [['calendarMissing', 'calendar missing']],
+    );
     assert.match(missing.differences[0]?.description ?? '', /2 Termine/);
     assert.equal(audit({ termine: [], events: null }).inSync, true);
   });

@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  addDays,
-  berlinWallClockToOffsetIso,
-  berlinWallClockToUtc,
-  utcToBerlinWallClock,
-} from '../../domain/calendar/berlin';
+import { addDays, berlinWallClockToOffsetIso, berlinWallClockToUtc, utcToBerlinWallClock } from '../../domain/calendar/berlin';
 
 describe('berlinWallClockToUtc', () => {
   it('uses CET in winter and CEST in summer', () => {

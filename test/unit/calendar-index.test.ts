@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { terminToEvent } from '../../domain/calendar/mapping';
-import {
-  EMPTY_INDEX,
-  indexAfterList,
-  indexFromEvents,
-  indexWithEvent,
-  indexWithoutEvent,
-} from '../../domain/calendar/sync-index';
+import { EMPTY_INDEX, indexAfterList, indexFromEvents, indexWithEvent, indexWithoutEvent } from '../../domain/calendar/sync-index';
 import { frNrFilter, readTags } from '../../domain/calendar/tags';
 import type { HubEvent, Termin } from '../../domain/calendar/types';
 

@@ -130,7 +130,14 @@ describe('terminToEvent: series', () => {
   });
 
   it('keeps the wall clock of a weekly series across 2026-10-25', () => {
-    const t = termin({ datum: '2026-10-18T00:00:00', datumBis: null, uhrzeitVon: '14:00:00', turnus: 1, turnusArt: 2, turnusBis: '2026-11-01T00:00:00' });
+    const t = termin({
+      datum: '2026-10-18T00:00:00',
+      datumBis: null,
+      uhrzeitVon: '14:00:00',
+      turnus: 1,
+      turnusArt: 2,
+      turnusBis: '2026-11-01T00:00:00',
+    });
     const starts = occurrences(terminToEvent(t, full));
     assert.deepEqual(starts, ['2026-10-18T12:00:00Z', '2026-10-25T13:00:00Z', '2026-11-01T13:00:00Z']);
   });
@@ -208,7 +215,13 @@ describe('eventToTermin', () => {
 
   it('normalises empty texts and flags lossy recurrence', () => {
     const converted = eventToTerminWithLoss(
-      { summary: '', description: 'a\r\nb', start: { date: '2026-03-17' }, end: { date: '2026-03-18' }, recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,TU'] },
+      {
+        summary: '',
+        description: 'a\r\nb',
+        start: { date: '2026-03-17' },
+        end: { date: '2026-03-18' },
+        recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,TU'],
+      },
       'ABC',
     );
     assert.equal(converted.termin.betreff, null);

@@ -53,7 +53,7 @@ function applyPatch(event: HubEvent, patch: HubEvent): HubEvent {
       out[key] = { private: { ...event.extendedProperties?.private, ...patch.extendedProperties?.private } };
     } else out[key] = value;
   }
-  return out as HubEvent;
+  return out;
 }
 
 describe('planCalendarSync: Advoware → Google', () => {
@@ -178,7 +178,11 @@ describe('planCalendarSync: Google → Advoware', () => {
 
   it('lets Advoware win when both sides changed', () => {
     const after = termin({ rowId: 'row-2', uhrzeitVon: '08:00:00', uhrzeitBis: '09:00:00' });
-    const moved: HubEvent = { ...listed(termin(), 'e1'), start: { dateTime: '2026-05-05T12:00:00+02:00' }, end: { dateTime: '2026-05-05T13:00:00+02:00' } };
+    const moved: HubEvent = {
+      ...listed(termin(), 'e1'),
+      start: { dateTime: '2026-05-05T12:00:00+02:00' },
+      end: { dateTime: '2026-05-05T13:00:00+02:00' },
+    };
     const actions = plan({ termine: [after], events: [moved] });
     assert.deepEqual(kinds(actions), ['updateEvent']);
     assert.equal(actions[0]?.kind === 'updateEvent' && actions[0].patch.start?.dateTime, '2026-05-04T08:00:00+02:00');
@@ -201,7 +205,12 @@ describe('planCalendarSync: Google → Advoware', () => {
   it('skips occurrence exceptions and special event types', () => {
     const t = termin();
     const exception: HubEvent = { ...listed(t, 'e1_20260511'), recurringEventId: 'e1' };
-    const away: HubEvent = { id: 'ooo', eventType: 'outOfOffice', start: { dateTime: '2026-05-04T08:00:00Z' }, end: { dateTime: '2026-05-04T18:00:00Z' } };
+    const away: HubEvent = {
+      id: 'ooo',
+      eventType: 'outOfOffice',
+      start: { dateTime: '2026-05-04T08:00:00Z' },
+      end: { dateTime: '2026-05-04T18:00:00Z' },
+    };
     const result = planCalendarSync({ kuerzel: 'ABC', termine: [t], events: [listed(t, 'e1'), exception, away], fullContent: false, mode: 'full' });
     assert.deepEqual(result.actions, []);
     assert.deepEqual(result.skipped, [

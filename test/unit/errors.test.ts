@@ -55,7 +55,13 @@ describe('isFailure: one predicate for classified failures, through Temporal wra
   it('matches system and kind on the failure itself and inside an ActivityFailure or ChildWorkflowFailure', () => {
     assert.equal(isFailure(notFound, 'Google', 'NotFound'), true);
     assert.equal(isFailure(activity(notFound), 'Google', 'NotFound'), true);
-    const child = new ChildWorkflowFailure('default', { workflowId: 'c', runId: 'r' }, 'calendarSyncWorkflow', RetryState.NON_RETRYABLE_FAILURE, activity(notFound));
+    const child = new ChildWorkflowFailure(
+      'default',
+      { workflowId: 'c', runId: 'r' },
+      'calendarSyncWorkflow',
+      RetryState.NON_RETRYABLE_FAILURE,
+      activity(notFound),
+    );
     assert.equal(isFailure(child, 'Google', 'NotFound'), true);
     assert.equal(isFailure(child, 'Google'), true, 'any kind of that system');
   });
@@ -69,7 +75,10 @@ describe('isFailure: one predicate for classified failures, through Temporal wra
 
   it('permanence and the one-line message come from the wrapped failure', () => {
     assert.equal(isPermanentFailure(activity(notFound)), true);
-    assert.equal(isPermanentFailure(activity(externalFailure({ system: 'EspoCrm', kind: 'ServerError', method: 'PUT', path: 'x' }, 'HTTP 503'))), false);
+    assert.equal(
+      isPermanentFailure(activity(externalFailure({ system: 'EspoCrm', kind: 'ServerError', method: 'PUT', path: 'x' }, 'HTTP 503'))),
+      false,
+    );
     assert.equal(failureMessage(activity(notFound)), 'GoogleNotFound: Google GET calendars/x: HTTP 404');
     assert.equal(failureMessage(new Error('plain')), 'plain');
   });

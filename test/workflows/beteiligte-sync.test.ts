@@ -11,7 +11,7 @@ import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
 import { beteiligteSweepWorkflow } from '../../workflows';
-import { beteiligteSyncWorkflowId, type BeteiligteSyncResult, type RunOutcome } from '../../contracts/beteiligte';
+import { beteiligteSyncWorkflowId, type BeteiligteSyncResult, type BeteiligteSyncWorkflow, type RunOutcome } from '../../contracts/beteiligte';
 import { temporal } from '@temporalio/proto';
 import type { AdvowareClient } from '../../clients/advoware/client';
 import { advowareClientFor } from '../support/gateway';
@@ -20,7 +20,7 @@ import { createTestWorker, type TestWorker } from '../support/worker';
 
 const ENTITY = 'CBeteiligte';
 
-describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temporal server', () => {
+describe('Beteiligte sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temporal server', () => {
   const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: [], termine: [] } });
   const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
   let redis: Redis;
@@ -55,7 +55,9 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
   /** Requests a sync the way the gateway does and waits for the workflow to finish. */
   async function sync(id: string, reason: 'update' | 'delete' | 'manual' = 'manual'): Promise<RunOutcome[]> {
     await requester.requestBeteiligteSync(id, reason);
-    const result: BeteiligteSyncResult = await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+    const result: BeteiligteSyncResult = await hub.run(() =>
+      hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result(),
+    );
     return result.runs;
   }
 
@@ -69,12 +71,12 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     const all = [...advoware.calls.filter(), ...espocrm.calls.filter()].filter((c) => !c.route.includes('Token'));
     const writes = all.filter((c) => c.method !== 'GET').length;
     assert.equal(runs[0]?.apiCalls, all.length, 'the outcome counts the calls the simulators saw');
-    return { run: runs[0] as RunOutcome, calls: all.length, writes };
+    return { run: runs[0], calls: all.length, writes };
   }
 
-  /** Workflow tasks and regular activities in the history of the party's latest workflow run. */
+  /** Workflow tasks and regular activities in the history of the Beteiligte's latest workflow run. */
   async function historyCounts(id: string): Promise<{ workflowTasks: number; activities: number }> {
-    const history = await hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).fetchHistory();
+    const history = await hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).fetchHistory();
     const types = (history.events ?? []).map((e) => e.eventType);
     return {
       workflowTasks: types.filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length,
@@ -89,14 +91,14 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
 
   async function linkedPerson(): Promise<{ id: string; betNr: number }> {
     const created = espocrm.userCreate(ENTITY, { firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.', dateOfBirth: '1980-02-03' });
-    const [run] = await sync(created.id as string);
+    const [run] = await sync(created.id);
     assert.equal(run?.decision, 'create');
-    return { id: created.id as string, betNr: entity(created.id as string).betnr as number };
+    return { id: created.id, betNr: entity(created.id).betnr as number };
   }
 
   it('creates a new person in Advoware with 3 calls and writes betnr, rowId and clean back in one PUT', async () => {
     const created = espocrm.userCreate(ENTITY, { firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.', dateOfBirth: '1980-02-03' });
-    const id = created.id as string;
+    const id = created.id;
     assert.equal(entity(id).syncStatus, 'pending_sync');
     const { run, calls } = await syncCounted(id);
     assert.equal(run.decision, 'create');
@@ -105,23 +107,23 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     const after = entity(id);
     assert.equal(after.syncStatus, 'clean');
     assert.ok(after.betnr);
-    const party = advoware.getBeteiligte(after.betnr);
-    assert.equal(party.name, 'Mustermann');
-    assert.equal(party.vorname, 'Erika');
-    assert.equal(party.anrede, 'Frau');
-    assert.equal(party.geburtsdatum, '1980-02-03T00:00:00');
-    assert.equal(after.advowareRowId, party.rowId);
+    const beteiligte = advoware.getBeteiligte(after.betnr);
+    assert.equal(beteiligte.name, 'Mustermann');
+    assert.equal(beteiligte.vorname, 'Erika');
+    assert.equal(beteiligte.anrede, 'Frau');
+    assert.equal(beteiligte.geburtsdatum, '1980-02-03T00:00:00');
+    assert.equal(after.advowareRowId, beteiligte.rowId);
     assert.equal(after.stammdatenHash, stammdatenHash(after));
     assert.equal(espocrm.calls.count(/^PUT /), 1);
   });
 
   it('creates a company with firmenname and rechtsform, no person fields', async () => {
     const created = espocrm.userCreate(ENTITY, { firmenname: 'Hausverwaltung Nord GmbH', rechtsform: 'GmbH' });
-    await sync(created.id as string);
-    const party = advoware.getBeteiligte(entity(created.id as string).betnr as number);
-    assert.equal(party.name, 'Hausverwaltung Nord GmbH');
-    assert.equal(party.rechtsform, 'GmbH');
-    assert.ok(!party.vorname);
+    await sync(created.id);
+    const beteiligte = advoware.getBeteiligte(entity(created.id).betnr as number);
+    assert.equal(beteiligte.name, 'Hausverwaltung Nord GmbH');
+    assert.equal(beteiligte.rechtsform, 'GmbH');
+    assert.ok(!beteiligte.vorname);
   });
 
   it('a second run with nothing changed is a no-change with 2 calls and zero writes', async () => {
@@ -146,10 +148,10 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     const { run, calls } = await syncCounted(id);
     assert.equal(run.decision, 'espocrm_newer');
     assert.ok(calls <= 4, `EspoCRM→Advoware took ${calls} calls`);
-    const party = advoware.getBeteiligte(betNr);
-    assert.equal(party.name, 'Musterfrau');
-    assert.equal(party.briefAnrede, 'Sehr geehrte Frau Dr. Mustermann');
-    assert.equal(entity(id).advowareRowId, party.rowId, 'the rowId from the PUT answer is stored');
+    const beteiligte = advoware.getBeteiligte(betNr);
+    assert.equal(beteiligte.name, 'Musterfrau');
+    assert.equal(beteiligte.briefAnrede, 'Sehr geehrte Frau Dr. Mustermann');
+    assert.equal(entity(id).advowareRowId, beteiligte.rowId, 'the rowId from the PUT answer is stored');
     assert.equal(entity(id).syncStatus, 'clean');
     assert.equal((await historyCounts(id)).activities, 1, 'only the Advoware PUT is a regular activity');
     assert.equal((await syncCounted(id)).writes, 0);
@@ -174,7 +176,7 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
 
   it('resolves a conflict in favour of EspoCRM and notifies the assigned user', async () => {
     const created = espocrm.userCreate(ENTITY, { firstName: 'Jonas', lastName: 'Weber', assignedUserId: 'user-jw' });
-    const id = created.id as string;
+    const id = created.id;
     await sync(id);
     const betNr = entity(id).betnr as number;
     advoware.editBeteiligte(betNr, { name: 'Weber-Advoware' });
@@ -192,13 +194,13 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
   it('first sync of an existing pair (no stammdatenHash) writes EspoCRM to Advoware', async () => {
     const existing = advoware.createBeteiligte({ name: 'Altbestand', vorname: 'Karl' });
     const created = espocrm.userCreate(ENTITY, { firstName: 'Karl', lastName: 'Altbestand-Neu', betnr: existing.betNr, syncStatus: 'dirty' });
-    const [run] = await sync(created.id as string);
+    const [run] = await sync(created.id);
     assert.equal(run?.decision, 'initial_sync');
     assert.equal(advoware.getBeteiligte(existing.betNr).name, 'Altbestand-Neu');
-    assert.ok(entity(created.id as string).stammdatenHash);
+    assert.ok(entity(created.id).stammdatenHash);
   });
 
-  it('marks a party deleted in Advoware, notifies the admin when nobody is assigned, and never re-creates it', async () => {
+  it('marks a Beteiligte deleted in Advoware, notifies the admin when nobody is assigned, and never re-creates it', async () => {
     const { id, betNr } = await linkedPerson();
     advoware.deleteBeteiligte(betNr);
     advoware.calls.reset();
@@ -242,7 +244,9 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     const { id } = await linkedPerson();
     espocrm.userUpdate(ENTITY, id, { lastName: 'Burst' });
     await Promise.all(Array.from({ length: 50 }, () => requester.requestBeteiligteSync(id, 'update')));
-    const result: BeteiligteSyncResult = await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+    const result: BeteiligteSyncResult = await hub.run(() =>
+      hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result(),
+    );
     assert.ok(result.runs.length <= 2, `${result.runs.length} runs`);
     assert.equal(advoware.getBeteiligte(entity(id).betnr as number).name, 'Burst');
     assert.equal(entity(id).syncStatus, 'clean');
@@ -257,7 +261,9 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     await requester.requestBeteiligteSync(id, 'update');
     await sleep(700);
     espocrm.userUpdate(ENTITY, id, { lastName: 'Zweite' });
-    const result: BeteiligteSyncResult = await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+    const result: BeteiligteSyncResult = await hub.run(() =>
+      hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result(),
+    );
 
     assert.deepEqual(
       result.runs.map((r) => [r.decision, r.editedDuringRun ?? false]),
@@ -280,7 +286,7 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     advoware.faults.add({ method: 'PUT', path: 'Beteiligte', status: 503, times: 4 });
     await requester.requestBeteiligteSync(id, 'update');
     const statuses = new Set<string>();
-    const handle = hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id));
+    const handle = hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id));
     const done: Promise<BeteiligteSyncResult> = hub.run(() => handle.result());
     let finished = false;
     void done.finally(() => (finished = true));
@@ -290,7 +296,10 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     }
     const result = await done;
     assert.ok(statuses.has('failed'), `statuses seen: ${[...statuses].join(', ')}`);
-    assert.deepEqual(result.runs.map((r) => r.decision), ['failed', 'espocrm_newer']);
+    assert.deepEqual(
+      result.runs.map((r) => r.decision),
+      ['failed', 'espocrm_newer'],
+    );
     assert.equal(entity(id).syncStatus, 'clean');
     assert.equal(entity(id).syncRetryCount, 0);
     assert.equal(advoware.getBeteiligte(betNr).name, 'Nach Ausfall');
@@ -313,21 +322,21 @@ describe('party sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temp
     // The test policy resets after 2 s; EspoCRM stores whole seconds, so wait past the next full second.
     await sleep(3_200);
     await hub.run(() => hub.client.workflow.execute(beteiligteSweepWorkflow, { taskQueue: hub.taskQueue, workflowId: `sweep-${randomUUID()}` }));
-    await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+    await hub.run(() => hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result());
     assert.equal(entity(id).syncStatus, 'clean');
     assert.equal(advoware.getBeteiligte(betNr).name, 'Abgelehnt');
     assert.equal(espocrm.notifications('admin-user').length, 1);
   });
 
-  it('the sweep pages through every party that needs a sync and signals each', async () => {
-    const ids = Array.from({ length: 7 }, (_, i) => espocrm.userCreate(ENTITY, { firmenname: `Sweep ${i} GmbH` }).id as string);
+  it('the sweep pages through every Beteiligte that needs a sync and signals each', async () => {
+    const ids = Array.from({ length: 7 }, (_, i) => espocrm.userCreate(ENTITY, { firmenname: `Sweep ${i} GmbH` }).id);
     const clean = await linkedPerson();
     const result = await hub.run(() =>
       hub.client.workflow.execute(beteiligteSweepWorkflow, { taskQueue: hub.taskQueue, workflowId: `sweep-${randomUUID()}` }),
     );
     assert.equal(result.signalled, 7);
     for (const id of ids) {
-      await hub.run(() => hub.client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result());
+      await hub.run(() => hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result());
       assert.equal(entity(id).syncStatus, 'clean');
     }
     assert.equal(entity(clean.id).syncStatus, 'clean');

@@ -24,7 +24,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000, i
   }
 }
 
-describe('party sync survives a worker crash between the Advoware write and the EspoCRM write', () => {
+describe('Beteiligte sync survives a worker crash between the Advoware write and the EspoCRM write', () => {
   const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: [], termine: [] } });
   const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
   const taskQueue = `crash-${randomUUID()}`;
@@ -45,7 +45,7 @@ describe('party sync survives a worker crash between the Advoware write and the 
       BETEILIGTE_SYNC_BACKOFF_SECONDS: '1,1,1,1,1',
       BETEILIGTE_SYNC_CALL_TIMEOUT_SECONDS: '5',
       BETEILIGTE_SYNC_SWEEP_INTERVAL_SECONDS: '3600',
-      // Party sync only: Google is configured (the worker requires it) but never called.
+      // Beteiligte sync only: Google is configured (the worker requires it) but never called.
       GOOGLE_CALENDAR_BASE_URL: 'http://127.0.0.1:9',
     };
   }
@@ -70,7 +70,7 @@ describe('party sync survives a worker crash between the Advoware write and the 
     workers.push(first);
 
     const created = espocrm.userCreate(ENTITY, { firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.' });
-    const id = created.id as string;
+    const id = created.id;
     await requester.requestBeteiligteSync(id, 'manual');
     assert.equal((await result(id)).runs[0]?.decision, 'create');
     const betNr = entity(id).betnr as number;

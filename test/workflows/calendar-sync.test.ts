@@ -17,9 +17,13 @@ import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE } from '.
 import { EspoCrmClient } from '../../clients/espocrm/client';
 import {
   CALENDAR_SYNC_ALL_WORKFLOW_ID,
+  calendarSyncAllRef,
+  calendarSyncRef,
   calendarSyncWorkflowId,
   type CalendarSyncAllResult,
+  type CalendarSyncAllWorkflow,
   type CalendarSyncResult,
+  type CalendarSyncWorkflow,
   type EmployeeOutcome,
 } from '../../contracts/calendar';
 import { advowareClientFor } from '../support/gateway';
@@ -88,7 +92,10 @@ function clockChange(month: 3 | 10): string {
 }
 
 /** A Berlin dateTime as Google returns it for an event written with `timeZone: Europe/Berlin`. */
-const timed = (date: string, time: string, offset: '+01:00' | '+02:00'): EventDateTime => ({ dateTime: `${date}T${time}${offset}`, timeZone: BERLIN });
+const timed = (date: string, time: string, offset: '+01:00' | '+02:00'): EventDateTime => ({
+  dateTime: `${date}T${time}${offset}`,
+  timeZone: BERLIN,
+});
 const allDay = (date: string): EventDateTime => ({ date, timeZone: BERLIN });
 
 /** What an event shows, in the fields this file checks. */
@@ -146,7 +153,10 @@ function writes(simulator: Simulator): string[] {
 }
 
 describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the real Temporal server', () => {
-  const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: MITARBEITER, termine: [] } });
+  const advoware = new AdvowareSimulator({
+    credentials: SANDBOX_ADVOWARE_CREDENTIALS,
+    seed: { beteiligte: [], mitarbeiter: MITARBEITER, termine: [] },
+  });
   const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
   const google = new GoogleCalendarSimulator({ accessToken: SANDBOX_GOOGLE.accessToken, defaultTimeZone: 'Europe/Berlin' });
   let redis: Redis;
@@ -186,11 +196,11 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
     assert.equal(found.length, 1, `one calendar for ${kuerzel}`);
     return found[0]!.id;
   };
-  const liveEvents = (kuerzel: string): HubEvent[] => google.listEvents(calendarOf(kuerzel)) as HubEvent[];
+  const liveEvents = (kuerzel: string): HubEvent[] => google.listEvents(calendarOf(kuerzel));
 
   async function syncEmployee(kuerzel: string, fullContent?: boolean): Promise<CalendarSyncResult> {
     return hub.run(() =>
-      hub.client.workflow.execute('calendarSyncWorkflow', {
+      hub.client.workflow.execute<CalendarSyncWorkflow>(calendarSyncRef.workflowType, {
         taskQueue: hub.taskQueue,
         workflowId: calendarSyncWorkflowId(kuerzel),
         args: [{ kuerzel, ...(fullContent !== undefined && { fullContent }) }],
@@ -200,7 +210,7 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
 
   async function syncAll(): Promise<CalendarSyncAllResult> {
     return hub.run(() =>
-      hub.client.workflow.execute('calendarSyncAllWorkflow', {
+      hub.client.workflow.execute<CalendarSyncAllWorkflow>(calendarSyncAllRef.workflowType, {
         taskQueue: hub.taskQueue,
         workflowId: `${CALENDAR_SYNC_ALL_WORKFLOW_ID}-${randomUUID()}`,
         args: [{}],
@@ -226,7 +236,11 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
   }
 
   /** The event shows `expected` and is tagged with the Termin's current rowId. */
-  function assertEventShows(termin: SimTermin, expected: Shown, tags: Pick<EventTags, 'origin' | 'content'> = { origin: 'advoware', content: 'private' }): CalendarEvent {
+  function assertEventShows(
+    termin: SimTermin,
+    expected: Shown,
+    tags: Pick<EventTags, 'origin' | 'content'> = { origin: 'advoware', content: 'private' },
+  ): CalendarEvent {
     const event = eventOf(termin.frNr, termin.kuerzel);
     assert.deepEqual(shown(event), expected, `event of Termin ${termin.frNr}`);
     assertTags(event, termin, tags);
@@ -263,7 +277,14 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
   }
 
   it('creates the calendar and one tagged event per Termin; the next run costs 2 calls and writes nothing', async () => {
-    const timed = advoware.addTermin({ kuerzel: 'ABC', betreff: 'Mandant', datum: day(3), uhrzeitVon: '10:00:00', datumBis: day(3), uhrzeitBis: '11:00:00' });
+    const timed = advoware.addTermin({
+      kuerzel: 'ABC',
+      betreff: 'Mandant',
+      datum: day(3),
+      uhrzeitVon: '10:00:00',
+      datumBis: day(3),
+      uhrzeitBis: '11:00:00',
+    });
     const allDay = advoware.addTermin({ kuerzel: 'ABC', betreff: 'Frist', datum: day(4), dauertermin: true });
     advoware.addTermin({ kuerzel: 'DEF', betreff: 'Not ABC', datum: day(4), dauertermin: true });
 
@@ -273,7 +294,10 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
     assert.equal(first.actions.createEvent, 2);
     const events = liveEvents('ABC');
     assert.deepEqual(events.map((e) => readTags(e)?.frNr).sort(), [timed.frNr, allDay.frNr].sort());
-    assert.ok(events.every((e) => e.summary === 'Advoware-Termin'), 'neutral titles without full_content');
+    assert.ok(
+      events.every((e) => e.summary === 'Advoware-Termin'),
+      'neutral titles without full_content',
+    );
 
     advoware.calls.reset();
     google.calls.reset();
@@ -290,7 +314,11 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
     advoware.addTermin({ kuerzel: 'DEF', datum: day(2), dauertermin: true });
     advoware.addTermin({ kuerzel: 'OLD', datum: day(2), dauertermin: true });
     const result: CalendarSyncAllResult = await hub.run(() =>
-      hub.client.workflow.execute('calendarSyncAllWorkflow', { taskQueue: hub.taskQueue, workflowId: `${CALENDAR_SYNC_ALL_WORKFLOW_ID}-${randomUUID()}`, args: [{}] }),
+      hub.client.workflow.execute<CalendarSyncAllWorkflow>(calendarSyncAllRef.workflowType, {
+        taskQueue: hub.taskQueue,
+        workflowId: `${CALENDAR_SYNC_ALL_WORKFLOW_ID}-${randomUUID()}`,
+        args: [{}],
+      }),
     );
     assert.equal(result.synced, 2);
     assert.equal(result.failed, 0);
@@ -303,7 +331,14 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
     const W = seasonStart(inWinter, 10);
 
     it('new, changed and deleted in Advoware → created, updated and deleted in Google', async () => {
-      const moved = advoware.addTermin({ kuerzel: 'ABC', betreff: 'Mandant', datum: aw(W), uhrzeitVon: '10:00:00', datumBis: aw(W), uhrzeitBis: '11:00:00' });
+      const moved = advoware.addTermin({
+        kuerzel: 'ABC',
+        betreff: 'Mandant',
+        datum: aw(W),
+        uhrzeitVon: '10:00:00',
+        datumBis: aw(W),
+        uhrzeitBis: '11:00:00',
+      });
       const dropped = advoware.addTermin({ kuerzel: 'ABC', betreff: 'Frist', datum: aw(plusDays(W, 1)), dauertermin: true });
       const created = await syncEmployee('ABC');
       assert.equal(created.actions.createEvent, 2);
@@ -312,9 +347,20 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       const droppedEvent = assertEventShows(dropped, { start: allDay(plusDays(W, 1)), end: allDay(plusDays(W, 2)), summary: NEUTRAL_SUMMARY });
       await assertQuietRun();
 
-      const movedNow = advoware.editTermin(moved.frNr, { datum: aw(plusDays(W, 2)), datumBis: aw(plusDays(W, 2)), uhrzeitVon: '15:00:00', uhrzeitBis: '16:30:00' });
+      const movedNow = advoware.editTermin(moved.frNr, {
+        datum: aw(plusDays(W, 2)),
+        datumBis: aw(plusDays(W, 2)),
+        uhrzeitVon: '15:00:00',
+        uhrzeitBis: '16:30:00',
+      });
       advoware.deleteTermin(dropped.frNr);
-      const added = advoware.addTermin({ kuerzel: 'ABC', datum: aw(plusDays(W, 3)), uhrzeitVon: '08:00:00', datumBis: aw(plusDays(W, 3)), uhrzeitBis: '08:30:00' });
+      const added = advoware.addTermin({
+        kuerzel: 'ABC',
+        datum: aw(plusDays(W, 3)),
+        uhrzeitVon: '08:00:00',
+        datumBis: aw(plusDays(W, 3)),
+        uhrzeitBis: '08:30:00',
+      });
       const termineBefore = advoware.listTermine();
       advoware.calls.reset();
       const changed = await syncEmployee('ABC');
@@ -365,7 +411,15 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
     });
 
     it('changed in Google, unchanged in Advoware → written to Advoware (texts only with full_content)', async () => {
-      const termin = advoware.addTermin({ kuerzel: 'ABC', betreff: 'Mandant Meier', ort: 'Saal 1', datum: aw(W), uhrzeitVon: '10:00:00', datumBis: aw(W), uhrzeitBis: '11:00:00' });
+      const termin = advoware.addTermin({
+        kuerzel: 'ABC',
+        betreff: 'Mandant Meier',
+        ort: 'Saal 1',
+        datum: aw(W),
+        uhrzeitVon: '10:00:00',
+        datumBis: aw(W),
+        uhrzeitBis: '11:00:00',
+      });
       await syncEmployee('ABC');
       const event = eventOf(termin.frNr);
       google.userEditEvent(calendarOf('ABC'), event.id, {
@@ -381,9 +435,20 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       // Private mode: the times come from Google, the texts stay Advoware's and Google shows the neutral title again.
       assert.deepEqual(
         fieldsOf(written),
-        terminFields({ betreff: 'Mandant Meier', ort: 'Saal 1', datum: aw(plusDays(W, 1)), uhrzeitVon: '12:00:00', datumBis: aw(plusDays(W, 1)), uhrzeitBis: '13:30:00' }),
+        terminFields({
+          betreff: 'Mandant Meier',
+          ort: 'Saal 1',
+          datum: aw(plusDays(W, 1)),
+          uhrzeitVon: '12:00:00',
+          datumBis: aw(plusDays(W, 1)),
+          uhrzeitBis: '13:30:00',
+        }),
       );
-      assertEventShows(written, { start: timed(plusDays(W, 1), '12:00:00', '+01:00'), end: timed(plusDays(W, 1), '13:30:00', '+01:00'), summary: NEUTRAL_SUMMARY });
+      assertEventShows(written, {
+        start: timed(plusDays(W, 1), '12:00:00', '+01:00'),
+        end: timed(plusDays(W, 1), '13:30:00', '+01:00'),
+        summary: NEUTRAL_SUMMARY,
+      });
       await assertQuietRun();
 
       // With full_content the texts are Advoware's in Google too, so a text edit there is written back.
@@ -395,7 +460,12 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       assert.deepEqual(fieldsOf(rewritten), { ...fieldsOf(written), betreff: 'Mandant Meier (verlegt)', ort: 'Saal 5' });
       assertEventShows(
         rewritten,
-        { start: timed(plusDays(W, 1), '12:00:00', '+01:00'), end: timed(plusDays(W, 1), '13:30:00', '+01:00'), summary: 'Mandant Meier (verlegt)', location: 'Saal 5' },
+        {
+          start: timed(plusDays(W, 1), '12:00:00', '+01:00'),
+          end: timed(plusDays(W, 1), '13:30:00', '+01:00'),
+          summary: 'Mandant Meier (verlegt)',
+          location: 'Saal 5',
+        },
         { origin: 'advoware', content: 'full' },
       );
       await assertQuietRun('ABC', true);
@@ -486,8 +556,22 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       const w = seasonStart(inWinter, 40);
       const s = seasonStart(inSummer, 5);
       const d = (offset: number) => plusDays(w, offset);
-      const winter = advoware.addTermin({ kuerzel: 'ABC', betreff: 'Winter', datum: aw(w), uhrzeitVon: '10:00:00', datumBis: aw(w), uhrzeitBis: '11:30:00' });
-      const summer = advoware.addTermin({ kuerzel: 'ABC', betreff: 'Sommer', datum: aw(s), uhrzeitVon: '10:00:00', datumBis: aw(s), uhrzeitBis: '11:30:00' });
+      const winter = advoware.addTermin({
+        kuerzel: 'ABC',
+        betreff: 'Winter',
+        datum: aw(w),
+        uhrzeitVon: '10:00:00',
+        datumBis: aw(w),
+        uhrzeitBis: '11:30:00',
+      });
+      const summer = advoware.addTermin({
+        kuerzel: 'ABC',
+        betreff: 'Sommer',
+        datum: aw(s),
+        uhrzeitVon: '10:00:00',
+        datumBis: aw(s),
+        uhrzeitBis: '11:30:00',
+      });
       const oneDay = advoware.addTermin({ kuerzel: 'ABC', datum: aw(d(1)), dauertermin: true });
       const multiTimed = advoware.addTermin({ kuerzel: 'ABC', datum: aw(d(2)), uhrzeitVon: '09:00:00', datumBis: aw(d(4)), uhrzeitBis: '17:00:00' });
       const multiAllDay = advoware.addTermin({ kuerzel: 'ABC', datum: aw(d(5)), datumBis: aw(d(7)), dauertermin: true });
@@ -529,7 +613,9 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       await assertQuietRun();
 
       // And back: a series edited in Google becomes turnus fields in Advoware.
-      google.userEditEvent(calendarOf('ABC'), eventOf(weekly.frNr).id, { recurrence: [`RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=${compact(d(28))}T225959Z`] });
+      google.userEditEvent(calendarOf('ABC'), eventOf(weekly.frNr).id, {
+        recurrence: [`RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=${compact(d(28))}T225959Z`],
+      });
       const edited = await syncEmployee('ABC');
       assert.equal(edited.actions.updateTermin, 1);
       const rewritten = terminOf(weekly.frNr);
@@ -554,7 +640,12 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
         end: { dateTime: `${d(1)}T14:00:00Z`, timeZone: BERLIN },
         recurrence: [`RRULE:FREQ=WEEKLY;UNTIL=${compact(d(29))}T225959Z;INTERVAL=2`],
       });
-      const monthly = userCreates({ summary: 'Monatlich', start: { date: d(2) }, end: { date: d(3) }, recurrence: [`RRULE:FREQ=MONTHLY;UNTIL=${compact(d(59))}`] });
+      const monthly = userCreates({
+        summary: 'Monatlich',
+        start: { date: d(2) },
+        end: { date: d(3) },
+        recurrence: [`RRULE:FREQ=MONTHLY;UNTIL=${compact(d(59))}`],
+      });
       const span = userCreates({ summary: 'Urlaub', start: { date: d(10) }, end: { date: d(13) } });
 
       const result = await syncEmployee('ABC');
@@ -564,7 +655,16 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       const series = terminFromEvent(utcTimed.id);
       assert.deepEqual(
         fieldsOf(series),
-        terminFields({ betreff: 'Serie', datum: aw(d(1)), uhrzeitVon: '14:00:00', datumBis: aw(d(1)), uhrzeitBis: '15:00:00', turnus: 2, turnusArt: 2, turnusBis: aw(d(29)) }),
+        terminFields({
+          betreff: 'Serie',
+          datum: aw(d(1)),
+          uhrzeitVon: '14:00:00',
+          datumBis: aw(d(1)),
+          uhrzeitBis: '15:00:00',
+          turnus: 2,
+          turnusArt: 2,
+          turnusBis: aw(d(29)),
+        }),
       );
       const monthlyTermin = terminFromEvent(monthly.id);
       assert.deepEqual(
@@ -578,7 +678,12 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       const googleTags = { origin: 'google', content: 'private' } as const;
       assertEventShows(
         series,
-        { start: timed(d(1), '14:00:00', '+01:00'), end: timed(d(1), '15:00:00', '+01:00'), recurrence: [`RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=${compact(d(29))}T225959Z`], summary: 'Serie' },
+        {
+          start: timed(d(1), '14:00:00', '+01:00'),
+          end: timed(d(1), '15:00:00', '+01:00'),
+          recurrence: [`RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=${compact(d(29))}T225959Z`],
+          summary: 'Serie',
+        },
         googleTags,
       );
       assertEventShows(
@@ -593,7 +698,8 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
     it('DST: 09:00 Berlin stays 09:00 across both clock changes, both ways; weekly series keep Europe/Berlin', async () => {
       const spring = clockChange(3);
       const autumn = clockChange(10);
-      const at9 = (date: string) => advoware.addTermin({ kuerzel: 'ABC', datum: aw(date), uhrzeitVon: '09:00:00', datumBis: aw(date), uhrzeitBis: '10:00:00' });
+      const at9 = (date: string) =>
+        advoware.addTermin({ kuerzel: 'ABC', datum: aw(date), uhrzeitVon: '09:00:00', datumBis: aw(date), uhrzeitBis: '10:00:00' });
       const weeklyAcross = (change: string) =>
         advoware.addTermin({
           kuerzel: 'ABC',
@@ -645,7 +751,10 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       const result = await syncEmployee('ABC');
       assert.equal(result.actions.createTermin, 4);
       for (const { date, event } of fromGoogle) {
-        assert.deepEqual(fieldsOf(terminFromEvent(event.id)), terminFields({ datum: aw(date), uhrzeitVon: '09:00:00', datumBis: aw(date), uhrzeitBis: '09:30:00' }));
+        assert.deepEqual(
+          fieldsOf(terminFromEvent(event.id)),
+          terminFields({ datum: aw(date), uhrzeitVon: '09:00:00', datumBis: aw(date), uhrzeitBis: '09:30:00' }),
+        );
       }
       await assertQuietRun();
     });
@@ -751,13 +860,10 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       const termineBefore = advoware.listTermine();
 
       const result = await syncAll();
-      assert.deepEqual(
-        result.employees.map((o) => [o.kuerzel, o.status]).sort(),
-        [
-          ['ABC', 'synced'],
-          ['DEF', 'synced'],
-        ],
-      );
+      assert.deepEqual(result.employees.map((o) => [o.kuerzel, o.status]).sort(), [
+        ['ABC', 'synced'],
+        ['DEF', 'synced'],
+      ]);
       const failedCalls = google.calls.filter().filter((c) => c.status === 503);
       assert.equal(failedCalls.length, 4, 'the injected 503s were answered');
       assert.ok(failedCalls.every((c) => c.faulted && c.path.includes(calendarOf('ABC').split('@')[0]!)));

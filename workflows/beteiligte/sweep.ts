@@ -8,9 +8,9 @@ const { espoListSweepPage, requestBeteiligteSyncs } = proxyActivities<SweepActiv
 });
 
 /**
- * `beteiligte-sync-sweep` (every 15 min, SPEC §5.1): pages through every party that needs a
+ * `beteiligte-sync-sweep` (every 15 min, SPEC §5.1): pages through every Beteiligte that needs a
  * sync — pending, dirty, failed and due, stale, or permanently failed and due for its
- * reset — and signals each party's workflow. The party's workflow decides; the sweep only asks.
+ * reset — and signals each Beteiligte's workflow. The Beteiligte's workflow decides; the sweep only asks.
  */
 export async function beteiligteSweepWorkflow(): Promise<SweepResult> {
   // The schedule's start time, not the wall clock, so a late run still sweeps for its slot.

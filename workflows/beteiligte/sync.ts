@@ -1,11 +1,4 @@
-import {
-  condition,
-  log,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-  continueAsNew,
-} from '@temporalio/workflow';
+import { condition, log, setHandler, upsertSearchAttributes, workflowInfo, continueAsNew } from '@temporalio/workflow';
 import { failureMessage, isPermanentFailure } from '../../contracts/failures';
 import { backoffFor, failurePatch } from '../../domain/beteiligte/status';
 import { HubOutcome } from '../../contracts/search-attributes';
@@ -21,11 +14,11 @@ import {
 } from '../../contracts/beteiligte';
 import { syncStammdaten } from './stammdaten';
 
-/** The result keeps the latest runs only, so a busy party's history stays small. */
+/** The result keeps the latest runs only, so a busy Beteiligte's history stays small. */
 const MAX_RUNS_IN_RESULT = 20;
 
 /**
- * `beteiligte-sync/<espoId>`: the one place a party is synced (SPEC §5). Webhooks and the
+ * `beteiligte-sync/<espoId>`: the one place a Beteiligte is synced (SPEC §5). Webhooks and the
  * sweep signal it; requests that arrive during a run are folded into one more run, so a
  * burst of webhooks costs at most two runs and two runs never overlap. A failed attempt
  * writes `failed` and waits on a durable timer (1 min … 4 h), or until a new request
@@ -49,7 +42,7 @@ export async function beteiligteSyncWorkflow(input: BeteiligteSyncInput): Promis
     requested = false;
     if (deleteRequested) {
       // Advoware keeps legal records: an EspoCRM delete is recorded, never applied (SPEC §5.2.5).
-      log.info('party deleted in EspoCRM; nothing is deleted in Advoware', { espoId });
+      log.info('Beteiligte deleted in EspoCRM; nothing is deleted in Advoware', { espoId });
       runs.push({ decision: 'deleted_in_espocrm', fieldsChanged: [], apiCalls: 0 });
       recordOutcome('deleted_in_espocrm');
       break;
@@ -95,7 +88,7 @@ async function runAttempt(espoId: string, settings: BeteiligteSyncSettings, fail
     return { outcome, failedAttempts: 0 };
   } catch (err) {
     const entity = loaded?.entity;
-    // A permanently failed party that is synced again (auto reset or a user's edit) starts over.
+    // A permanently failed Beteiligte that is synced again (auto reset or a user's edit) starts over.
     const previous = entity?.syncStatus === 'permanently_failed' ? 0 : (entity?.syncRetryCount ?? failedSoFar ?? 0);
     return recordFailure(espoId, err, previous, entity?.assignedUserId, entity?.name, calls, settings);
   }
@@ -121,15 +114,14 @@ async function recordFailure(
       status.espoNotify({
         userId: assignedUserId,
         relatedId: espoId,
-        message: `Sync of ${name ?? espoId} to Advoware failed permanently: ${message}. The hub tries again after the automatic reset or when the party is edited.`,
+        message: `Sync of ${name ?? espoId} to Advoware failed permanently: ${message}. The hub tries again after the automatic reset or when the Beteiligte is edited.`,
       }),
     );
   }
-  log.warn('party sync attempt failed', { espoId, permanent, status: patch.fields.syncStatus, message });
+  log.warn('Beteiligte sync attempt failed', { espoId, permanent, status: patch.fields.syncStatus, message });
   const decision = patch.fields.syncStatus === 'permanently_failed' ? 'permanently_failed' : 'failed';
   return {
     outcome: { decision, fieldsChanged: [], apiCalls: calls.count, error: message },
     failedAttempts: patch.fields.syncRetryCount,
   };
 }
-

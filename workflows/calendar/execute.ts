@@ -7,12 +7,7 @@ import type { HubEvent } from '../../domain/calendar/types';
 
 type Calls = Pick<
   CalendarActivities,
-  | 'googleInsertEvent'
-  | 'googlePatchEvent'
-  | 'googleDeleteEvent'
-  | 'advowareCreateTermin'
-  | 'advowareUpdateTermin'
-  | 'advowareDeleteTermin'
+  'googleInsertEvent' | 'googlePatchEvent' | 'googleDeleteEvent' | 'advowareCreateTermin' | 'advowareUpdateTermin' | 'advowareDeleteTermin'
 >;
 
 export interface CallCount {
@@ -33,7 +28,10 @@ export async function executeAction(
   context: { calendarId: string; fullContent: boolean; calls: Calls; count: CallCount },
 ): Promise<IndexUpdate> {
   const { calendarId, fullContent, calls, count } = context;
-  const withEvent = (event: HubEvent): IndexUpdate => (index) => indexWithEvent(index, event);
+  const withEvent =
+    (event: HubEvent): IndexUpdate =>
+    (index) =>
+      indexWithEvent(index, event);
   switch (action.kind) {
     case 'createEvent': {
       count.google += 1;
@@ -79,7 +77,7 @@ function newEventId(): string {
 
 /** Runs `tasks` with at most `limit` in flight; settles all of them, like Promise.allSettled. */
 export async function settleWithLimit<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<PromiseSettledResult<T>[]> {
-  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+  const results = new Array<PromiseSettledResult<T>>(tasks.length);
   let next = 0;
   async function lane(): Promise<void> {
     while (next < tasks.length) {

@@ -98,5 +98,3 @@ export async function calendarSyncWorkflow(input: CalendarSyncInput): Promise<Ca
   }
   return { kuerzel, mode, syncTokenExpired, calendarCreated, actions: summary, googleCalls: count.google, advowareCalls: count.advoware };
 }
-
-

@@ -28,42 +28,42 @@ export function registerAdvowareAdminRoutes(admin: Router, ctx: AdvowareContext)
   });
 
   admin.get('/beteiligte', (_req, res) => {
-    res.json(ctx.parties.list());
+    res.json(ctx.beteiligteStore.list());
   });
   admin.post('/beteiligte', (req, res) => {
-    res.status(201).json(ctx.parties.create(parseBeteiligteCreate(req.body)));
+    res.status(201).json(ctx.beteiligteStore.create(parseBeteiligteCreate(req.body)));
   });
   admin.get('/beteiligte/:betNr', (req, res) => {
-    res.json(ctx.parties.get(betNr(req.params.betNr)));
+    res.json(ctx.beteiligteStore.get(betNr(req.params.betNr)));
   });
   admin.patch('/beteiligte/:betNr', (req, res) => {
-    res.json(ctx.parties.update(betNr(req.params.betNr), parseBeteiligteFields(req.body)));
+    res.json(ctx.beteiligteStore.update(betNr(req.params.betNr), parseBeteiligteFields(req.body)));
   });
   admin.delete('/beteiligte/:betNr', (req, res) => {
-    ctx.parties.delete(betNr(req.params.betNr));
+    ctx.beteiligteStore.delete(betNr(req.params.betNr));
     res.status(204).end();
   });
 
   admin.get('/beteiligte/:betNr/kommunikationen', (req, res) => {
-    res.json(ctx.parties.listKommunikationen(betNr(req.params.betNr)));
+    res.json(ctx.beteiligteStore.listKommunikationen(betNr(req.params.betNr)));
   });
   admin.post('/beteiligte/:betNr/kommunikationen', (req, res) => {
-    res.status(201).json(ctx.parties.addKommunikation(betNr(req.params.betNr), parseKommunikationCreate(req.body)));
+    res.status(201).json(ctx.beteiligteStore.addKommunikation(betNr(req.params.betNr), parseKommunikationCreate(req.body)));
   });
   admin.patch('/beteiligte/:betNr/kommunikationen/:id', (req, res) => {
     const id = intParam(req.params.id, 'id');
-    res.json(ctx.parties.updateKommunikation(betNr(req.params.betNr), id, parseKommunikationEdit(req.body)));
+    res.json(ctx.beteiligteStore.updateKommunikation(betNr(req.params.betNr), id, parseKommunikationEdit(req.body)));
   });
   admin.delete('/beteiligte/:betNr/kommunikationen/:id', (req, res) => {
-    ctx.parties.deleteKommunikation(betNr(req.params.betNr), intParam(req.params.id, 'id'));
+    ctx.beteiligteStore.deleteKommunikation(betNr(req.params.betNr), intParam(req.params.id, 'id'));
     res.status(204).end();
   });
 
   admin.get('/beteiligte/:betNr/adressen', (req, res) => {
-    res.json(ctx.parties.listAdressen(betNr(req.params.betNr)));
+    res.json(ctx.beteiligteStore.listAdressen(betNr(req.params.betNr)));
   });
   admin.get('/beteiligte/:betNr/bankverbindungen', (req, res) => {
-    res.json(ctx.parties.listBankverbindungen(betNr(req.params.betNr)));
+    res.json(ctx.beteiligteStore.listBankverbindungen(betNr(req.params.betNr)));
   });
 
   admin.get('/mitarbeiter', (_req, res) => {

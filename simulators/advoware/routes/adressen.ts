@@ -9,17 +9,17 @@ export function registerAdresseRoutes(app: Express, ctx: AdvowareContext): void 
   const base = `${ADVONET}/Beteiligte/:betNr/Adressen`;
 
   app.get(base, auth, (req, res) => {
-    res.json(ctx.parties.listAdressen(intParam(req.params.betNr, 'betNr')));
+    res.json(ctx.beteiligteStore.listAdressen(intParam(req.params.betNr, 'betNr')));
   });
 
   app.post(base, auth, (req, res) => {
-    res.status(201).json(ctx.parties.addAdresse(intParam(req.params.betNr, 'betNr'), parseAdresseCreate(req.body)));
+    res.status(201).json(ctx.beteiligteStore.addAdresse(intParam(req.params.betNr, 'betNr'), parseAdresseCreate(req.body)));
   });
 
   app.put(`${base}/:reihenfolgeIndex`, auth, (req, res) => {
     const betNr = intParam(req.params.betNr, 'betNr');
     const index = intParam(req.params.reihenfolgeIndex, 'reihenfolgeIndex');
-    res.json(ctx.parties.updateAdresse(betNr, index, parseAdressePut(req.body)));
+    res.json(ctx.beteiligteStore.updateAdresse(betNr, index, parseAdressePut(req.body)));
   });
 
   // gueltigBis is read-only too, so there is no soft delete either.

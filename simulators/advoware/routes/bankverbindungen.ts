@@ -9,18 +9,18 @@ export function registerBankverbindungRoutes(app: Express, ctx: AdvowareContext)
   const base = `${ADVONET}/Beteiligte/:betNr/Bankverbindungen`;
 
   app.get(base, auth, (req, res) => {
-    res.json(ctx.parties.listBankverbindungen(intParam(req.params.betNr, 'betNr')));
+    res.json(ctx.beteiligteStore.listBankverbindungen(intParam(req.params.betNr, 'betNr')));
   });
 
   app.post(base, auth, (req, res) => {
-    const created = ctx.parties.addBankverbindung(intParam(req.params.betNr, 'betNr'), parseBankverbindung(req.body));
+    const created = ctx.beteiligteStore.addBankverbindung(intParam(req.params.betNr, 'betNr'), parseBankverbindung(req.body));
     res.status(201).json(created);
   });
 
   app.put(`${base}/:id`, auth, (req, res) => {
     const betNr = intParam(req.params.betNr, 'betNr');
     const id = intParam(req.params.id, 'id');
-    res.json(ctx.parties.updateBankverbindung(betNr, id, parseBankverbindung(req.body)));
+    res.json(ctx.beteiligteStore.updateBankverbindung(betNr, id, parseBankverbindung(req.body)));
   });
 
   // Advoware keeps the history of bank accounts.

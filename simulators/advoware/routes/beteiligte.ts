@@ -13,22 +13,22 @@ export function registerBeteiligteRoutes(app: Express, ctx: AdvowareContext): vo
 
   app.get(base, auth, (req, res) => {
     const name = typeof req.query.name === 'string' ? req.query.name : undefined;
-    res.json(ctx.parties.list(name).map(toApi));
+    res.json(ctx.beteiligteStore.list(name).map(toApi));
   });
 
   app.get(`${base}/:betNr`, auth, (req, res) => {
-    sendSingle(ctx, res, toApi(ctx.parties.get(intParam(req.params.betNr, 'betNr'))));
+    sendSingle(ctx, res, toApi(ctx.beteiligteStore.get(intParam(req.params.betNr, 'betNr'))));
   });
 
   app.post(base, auth, (req, res) => {
-    res.status(201).json(toApi(ctx.parties.create(parseBeteiligteCreate(req.body))));
+    res.status(201).json(toApi(ctx.beteiligteStore.create(parseBeteiligteCreate(req.body))));
   });
 
   // Always an array, whatever singleGetShape says: the real PUT answers that way.
   app.put(`${base}/:betNr`, auth, (req, res) => {
     const betNr = intParam(req.params.betNr, 'betNr');
-    ctx.parties.get(betNr);
-    res.json([toApi(ctx.parties.update(betNr, parseBeteiligtePut(req.body)))]);
+    ctx.beteiligteStore.get(betNr);
+    res.json([toApi(ctx.beteiligteStore.update(betNr, parseBeteiligtePut(req.body)))]);
   });
 
   app.delete(`${base}/:betNr`, auth, () => {

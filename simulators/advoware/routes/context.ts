@@ -9,7 +9,7 @@ import type { Kommunikation } from '../types.js';
  * registered while the base class is still being constructed, before the stores exist.
  */
 export interface AdvowareContext {
-  readonly parties: BeteiligteStore;
+  readonly beteiligteStore: BeteiligteStore;
   readonly calendar: TerminStore;
   readonly tokens: TokenService;
   readonly singleGetShape: 'array' | 'object';

@@ -9,18 +9,18 @@ export function registerKommunikationRoutes(app: Express, ctx: AdvowareContext):
   const base = `${ADVONET}/Beteiligte/:betNr/Kommunikationen`;
 
   app.get(base, auth, (req, res) => {
-    res.json(ctx.parties.listKommunikationen(intParam(req.params.betNr, 'betNr')).map(maskKommKz));
+    res.json(ctx.beteiligteStore.listKommunikationen(intParam(req.params.betNr, 'betNr')).map(maskKommKz));
   });
 
   app.post(base, auth, (req, res) => {
-    const created = ctx.parties.addKommunikation(intParam(req.params.betNr, 'betNr'), parseKommunikationCreate(req.body));
+    const created = ctx.beteiligteStore.addKommunikation(intParam(req.params.betNr, 'betNr'), parseKommunikationCreate(req.body));
     res.status(201).json(maskKommKz(created));
   });
 
   app.put(`${base}/:id`, auth, (req, res) => {
     const betNr = intParam(req.params.betNr, 'betNr');
     const id = intParam(req.params.id, 'id');
-    res.json(maskKommKz(ctx.parties.updateKommunikation(betNr, id, parseKommunikationPut(req.body))));
+    res.json(maskKommKz(ctx.beteiligteStore.updateKommunikation(betNr, id, parseKommunikationPut(req.body))));
   });
 
   // An entry can never be deleted through the API; the hub turns it into an empty slot instead.
