@@ -1,3 +1,4 @@
+import { utf8Encode } from '../utf8';
 import { espoToAdvoware } from './mapping';
 import type { EspoStammdaten } from '../../contracts/espocrm';
 
@@ -37,22 +38,9 @@ const MASK_64 = (1n << 64n) - 1n;
  */
 export function fnv1a64(input: string): string {
   let hash = FNV_OFFSET_BASIS;
-  for (const byte of utf8(input)) {
+  for (const byte of utf8Encode(input)) {
     hash ^= BigInt(byte);
     hash = (hash * FNV_PRIME) & MASK_64;
   }
   return hash.toString(16).padStart(16, '0');
-}
-
-/** UTF-8 by hand rather than TextEncoder, which not every sandbox provides. */
-function utf8(input: string): number[] {
-  const bytes: number[] = [];
-  for (const char of input) {
-    const code = char.codePointAt(0) ?? 0;
-    if (code < 0x80) bytes.push(code);
-    else if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
-    else if (code < 0x10000) bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
-    else bytes.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
-  }
-  return bytes;
 }

@@ -1,5 +1,5 @@
 /** Standard base64 (RFC 4648, with padding) of UTF-8 text, as the original system wrote markers (Python `base64.b64encode`). */
-import { utf8Decode, utf8Encode } from './utf8';
+import { utf8Decode, utf8Encode } from '../utf8';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

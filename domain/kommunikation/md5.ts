@@ -4,7 +4,7 @@
  * first run under the hub. Written out in plain JavaScript because workflows import it and the workflow
  * sandbox has no node:crypto. Not for security: it only detects change.
  */
-import { utf8Encode } from './utf8';
+import { utf8Encode } from '../utf8';
 
 /** Per-round rotation amounts, four per round, each row used four times. */
 const SHIFTS = [

@@ -1,5 +1,5 @@
 /**
- * UTF-8 by hand: the marker's base64 and the MD5 work on bytes, and the workflow sandbox that runs this code
+ * UTF-8 by hand: hashes, the Kommunikation marker's base64 and MD5 work on bytes, and the workflow sandbox that runs this code
  * has neither Buffer nor (reliably) TextEncoder/TextDecoder.
  */
 
