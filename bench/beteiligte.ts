@@ -1,141 +1,247 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { Redis } from 'ioredis';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { createBeteiligteActivities } from '../activities/beteiligte';
 import { createAdvowareClient } from '../clients/advoware/client';
-import { EspoCrmClient, type EspoEntity } from '../clients/espocrm/client';
-import { SyncRequester } from '../clients/temporal/sync-requests';
-import { activityConfigSchema, advowareEnv, parseEnv } from '../config/env';
-import { espoToAdvoware, mergeForPut } from '../domain/beteiligte/mapping';
-import type { EspoBeteiligte } from '../contracts/espocrm';
-import { AdvowareSimulator } from '../simulators/advoware/simulator';
-import { EspoCrmSimulator } from '../simulators/espocrm/simulator';
-import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../simulators/sandbox-credentials';
+import { createEspoCrmClient } from '../clients/espocrm/client';
+import { advowareEnv, espocrmEnv, parseEnv } from '../config/env';
 import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../contracts/beteiligte';
-import { composeActivities } from '../workers/activities';
-import { createHubWorker } from '../workers/worker';
-import { percentile, round, timed, type BenchRow } from './stats';
+import { decideStammdaten } from '../domain/beteiligte/decision';
+import { espoToAdvoware, mergeForPut } from '../domain/beteiligte/mapping';
+import { syncedPatch } from '../domain/beteiligte/status';
+import type { BenchContext } from './context';
+import { nowMs, round, summarize, type Summary } from './stats';
+import { postWebhookOk } from './webhooks';
 
-const ENTITY = 'CBeteiligte';
+export interface Latency {
+  advowareMs: number;
+  espocrmMs: number;
+}
 
-/**
- * Party sync figures (issue 3): one worker, the simulators and Temporal on this machine.
- * Latency is from the request (what the gateway does for a webhook) until both sides are
- * consistent; the same steps as bare client calls show what orchestration costs.
- */
-export async function benchBeteiligte(samples = 30, drainCount = 1000): Promise<{ rows: BenchRow[]; json: Record<string, number> }> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: [], termine: [] } });
-  const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
-  const [advowareUrl, espocrmUrl] = await Promise.all([advoware.start(), espocrm.start()]);
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-  const advowareClient = createAdvowareClient(parseEnv(advowareEnv, advowareEnvFor(advowareUrl)), redis, `bench:${randomUUID()}`);
-  const espocrmClient = new EspoCrmClient({ baseUrl: `${espocrmUrl}/api/v1`, apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 10_000 });
+/** One run of a party's workflow as its history tells it. */
+interface RunFacts {
+  result: BeteiligteSyncResult;
+  workflowTasks: number;
+  /** Each event's type (without `EVENT_TYPE_`) and server time (epoch ms). */
+  events: { type: string; at: number }[];
+  /** Server time (epoch ms) of the first and the closing event. */
+  startedAt: number;
+  closedAt: number;
+}
 
-  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-  const taskQueue = `bench-${randomUUID()}`;
-  const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection: await Connection.connect({ address }) });
-  const requester = new SyncRequester(client, taskQueue);
-  const worker = await createHubWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    maxConcurrentActivityTaskExecutions: 50,
-    // Production settings; the Beteiligte benchmark never reaches Google: a closed port stands in for it.
-    activities: composeActivities(
-      parseEnv(activityConfigSchema, { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor(espocrmUrl), ...googleEnvFor('http://127.0.0.1:9') }),
-      { redis, client, taskQueue },
-      { advoware: advowareClient, espocrm: espocrmClient },
-    ),
-  });
-  const running = worker.run();
+type Timestamp = { seconds?: { toNumber(): number } | number | null; nanos?: number | null } | null | undefined;
+const tsMs = (ts: Timestamp): number => {
+  if (!ts) return Number.NaN;
+  const seconds = typeof ts.seconds === 'number' ? ts.seconds : (ts.seconds?.toNumber() ?? 0);
+  return seconds * 1000 + (ts.nanos ?? 0) / 1e6;
+};
 
-  const syncAndWait = async (id: string): Promise<BeteiligteSyncResult> => {
-    await requester.requestBeteiligteSync(id, 'update');
-    return client.workflow.getHandle(beteiligteSyncWorkflowId(id)).result();
+/** The latest run of the party's workflow, once it has finished. */
+async function latestRun(client: Client, espoId: string): Promise<RunFacts> {
+  const handle = client.workflow.getHandle<(input: { espoId: string }) => Promise<BeteiligteSyncResult>>(beteiligteSyncWorkflowId(espoId));
+  const result = await handle.result();
+  const events = (await handle.fetchHistory()).events ?? [];
+  return {
+    result,
+    workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,
+    events: events.map((e) => ({
+      type: (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? '?').replace('EVENT_TYPE_', ''),
+      at: tsMs(e.eventTime),
+    })),
+    startedAt: tsMs(events[0]?.eventTime),
+    closedAt: tsMs(events[events.length - 1]?.eventTime),
   };
-  const newParty = (i: number) => espocrm.userCreate(ENTITY, { firstName: 'Bench', lastName: `Party ${i}` }).id as string;
+}
 
-  // API calls per operation, from the runs' own counts (equal to what the simulators saw, see the tests).
-  const id = newParty(0);
-  const createCalls = (await syncAndWait(id)).runs[0]?.apiCalls ?? NaN;
-  espocrm.userUpdate(ENTITY, id, { lastName: 'Edited' });
-  const espoToAdvoCalls = (await syncAndWait(id)).runs[0]?.apiCalls ?? NaN;
-  advoware.editBeteiligte(espocrm.getRecord(ENTITY, id)?.betnr as number, { name: 'Advoware edit' });
-  const advoToEspoCalls = (await syncAndWait(id)).runs[0]?.apiCalls ?? NaN;
-  const noChangeCalls = (await syncAndWait(id)).runs[0]?.apiCalls ?? NaN;
-
-  // Latency of an EspoCRM edit until Advoware has it, through Temporal and bare.
-  const viaTemporal: number[] = [];
-  const bare: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    espocrm.userUpdate(ENTITY, id, { lastName: `Temporal ${i}` });
-    viaTemporal.push(await timed(() => syncAndWait(id)));
-    espocrm.userUpdate(ENTITY, id, { lastName: `Bare ${i}` });
-    bare.push(
-      await timed(async () => {
-        const entity: EspoBeteiligte = await espocrmClient.get<EspoBeteiligte & EspoEntity>(ENTITY, id);
-        const current = await advowareClient.getBeteiligte(entity.betnr as number);
-        const updated = await advowareClient.updateBeteiligte(current.betNr, mergeForPut(current, espoToAdvoware(entity)));
-        await espocrmClient.update(ENTITY, id, { advowareRowId: updated.rowId, syncStatus: 'clean' });
-      }),
-    );
-  }
-
-  // Signal-with-start throughput, the work behind each webhook item.
-  const ingestIds = Array.from({ length: 200 }, (_, i) => newParty(10_000 + i));
-  const ingestLatencies: number[] = [];
-  const ingestStart = Date.now();
-  await Promise.all(ingestIds.map(async (pid) => ingestLatencies.push(await timed(() => requester.requestBeteiligteSync(pid, 'create')))));
-  const ingestRate = ingestIds.length / ((Date.now() - ingestStart) / 1000);
-  await Promise.all(ingestIds.map((pid) => client.workflow.getHandle(beteiligteSyncWorkflowId(pid)).result()));
-
-  // Drain: parties made pending without webhooks, then one sweep.
-  const drainIds = Array.from({ length: drainCount }, (_, i) => newParty(20_000 + i));
-  const drainStart = Date.now();
-  await client.workflow.execute('beteiligteSweepWorkflow', { taskQueue, workflowId: `bench-sweep-${randomUUID()}` });
-  while (drainIds.some((pid) => espocrm.getRecord(ENTITY, pid)?.syncStatus !== 'clean')) await sleep(200);
-  const drainSeconds = (Date.now() - drainStart) / 1000;
-
-  worker.shutdown();
-  await running;
-  await Promise.all([advoware.stop(), espocrm.stop()]);
-  redis.disconnect();
-
-  const json = {
-    latencyP50Ms: round(percentile(viaTemporal, 50)),
-    latencyP95Ms: round(percentile(viaTemporal, 95)),
-    bareP50Ms: round(percentile(bare, 50)),
-    bareP95Ms: round(percentile(bare, 95)),
-    orchestrationRatioP50: round(percentile(viaTemporal, 50) / percentile(bare, 50)),
-    callsCreate: createCalls,
-    callsEspoToAdvoware: espoToAdvoCalls,
-    callsAdvowareToEspo: advoToEspoCalls,
-    callsNoChange: noChangeCalls,
-    ingestPerSecond: round(ingestRate, 0),
-    ingestP99Ms: round(percentile(ingestLatencies, 99)),
-    drainCount,
-    drainSeconds: round(drainSeconds, 1),
-    peakRssMb: round(process.resourceUsage().maxRSS / 1024, 0),
+/** The same API calls a sync makes, straight from the hub's clients in the bench process: no Temporal, no gateway. */
+function bareSync(ctx: BenchContext) {
+  const tokenKey = `bench:bare-token:${randomUUID()}`;
+  const acts = createBeteiligteActivities({
+    advoware: createAdvowareClient(parseEnv(advowareEnv, ctx.env.simulators), ctx.redis, tokenKey),
+    espocrm: createEspoCrmClient(parseEnv(espocrmEnv, ctx.env.simulators)),
+    adminUserId: 'bench',
+  });
+  const load = async (espoId: string) => {
+    const loaded = await acts.espoGetBeteiligte(espoId);
+    const betNr = loaded?.entity.betnr;
+    if (!loaded || typeof betNr !== 'number') throw new Error(`bare sync: ${espoId} is not linked to Advoware`);
+    const advo = await acts.advowareGetBeteiligte(betNr);
+    if (!advo) throw new Error(`bare sync: Advoware has no ${betNr}`);
+    return {
+      ...loaded,
+      betNr,
+      advo,
+      decision: decideStammdaten({ entity: loaded.entity, currentHash: loaded.currentHash, advowareRowId: advo.rowId }),
+    };
   };
   return {
-    json,
-    rows: [
-      { figure: 'EspoCRM edit → Advoware p50 (Temporal)', value: json.latencyP50Ms, unit: 'ms' },
-      { figure: 'EspoCRM edit → Advoware p95 (Temporal)', value: json.latencyP95Ms, unit: 'ms' },
-      { figure: 'same steps, bare client calls p50', value: json.bareP50Ms, unit: 'ms' },
-      { figure: 'same steps, bare client calls p95', value: json.bareP95Ms, unit: 'ms' },
-      { figure: 'orchestration ratio p50', value: json.orchestrationRatioP50, unit: 'x' },
-      { figure: 'API calls: create', value: createCalls, unit: 'calls', target: '≤ 3 (original 5)' },
-      { figure: 'API calls: EspoCRM → Advoware', value: espoToAdvoCalls, unit: 'calls', target: '≤ 4 (original 5)' },
-      { figure: 'API calls: Advoware → EspoCRM', value: advoToEspoCalls, unit: 'calls', target: '≤ 3 (original 4)' },
-      { figure: 'API calls: no change', value: noChangeCalls, unit: 'calls', target: '≤ 2 (original 4)' },
-      { figure: 'signal-with-start rate (webhook item)', value: json.ingestPerSecond, unit: '/s' },
-      { figure: 'signal-with-start p99', value: json.ingestP99Ms, unit: 'ms' },
-      { figure: `drain ${drainCount} pending parties via sweep`, value: json.drainSeconds, unit: 's' },
-      { figure: 'peak RSS (worker + sims, one process)', value: json.peakRssMb, unit: 'MB' },
-    ],
+    /** EspoCRM edit → Advoware: GET, GET, PUT, PUT, as `syncStammdaten` does for `espocrm_newer`. */
+    async edit(espoId: string): Promise<void> {
+      const { entity, currentHash, betNr, advo, decision } = await load(espoId);
+      if (decision.kind !== 'espocrm_newer') throw new Error(`bare sync: expected espocrm_newer, decided ${decision.kind}`);
+      const { rowId } = await acts.advowareUpdateBeteiligte(betNr, mergeForPut(advo, espoToAdvoware(entity)));
+      await acts.espoUpdateBeteiligte(espoId, syncedPatch({ now: new Date(), rowId, stammdatenHash: currentHash }));
+    },
+    /** Nothing changed: GET, GET, decide. */
+    async noChange(espoId: string): Promise<void> {
+      const { decision } = await load(espoId);
+      if (decision.kind !== 'no_change') throw new Error(`bare sync: expected no_change, decided ${decision.kind}`);
+    },
+  };
+}
+
+export interface LatencyFigures {
+  latency: Latency;
+  /** Webhook POST received … both sides consistent, through the gateway, Temporal and the worker. */
+  edit: Summary;
+  /** Webhook POST … the webhook's 200. */
+  editAck: Summary;
+  /** Webhook POST … the no-change run closed (the server's close time). */
+  noChange: Summary;
+  /** First event … close of the no-change run. */
+  noChangeRun: Summary;
+  bareEdit: Summary;
+  bareNoChange: Summary;
+  editWorkflowTasks: number[];
+  noChangeWorkflowTasks: number[];
+  ratioEditP50: number;
+  ratioNoChangeP50: number;
+  /** Where the time of the last edit sample went: ms after the webhook was sent, by the server's clock. */
+  lastEditTimeline: { event: string; ms: number }[];
+  samples: { edit: number[]; noChange: number[]; bareEdit: number[]; bareNoChange: number[] };
+}
+
+/**
+ * EspoCRM edit → both sides consistent, and a run that finds nothing to do, each through the real gateway,
+ * Temporal and the worker process and as bare client calls, interleaved so drift of the machine hits both alike.
+ */
+export async function measureLatency(ctx: BenchContext, espoId: string, samples: number, latency: Latency): Promise<LatencyFigures> {
+  const bare = bareSync(ctx);
+  const url = ctx.gateway.url;
+  await ctx.sim.call('setLatency', latency);
+  const raw = {
+    edit: [] as number[],
+    editAck: [] as number[],
+    noChange: [] as number[],
+    noChangeRun: [] as number[],
+    bareEdit: [] as number[],
+    bareNoChange: [] as number[],
+  };
+  const editTasks: number[] = [];
+  const noChangeTasks: number[] = [];
+  const tag = randomUUID().slice(0, 6);
+  let lastEditTimeline: { event: string; ms: number }[] = [];
+  const warmUp = 2;
+  try {
+    for (let i = -warmUp; i < samples; i++) {
+      const keep = i >= 0;
+      // Through the hub: the user edits, EspoCRM's webhook reaches the gateway.
+      const lastName = `Temporal ${tag} ${i}`;
+      await ctx.sim.call('editEspo', espoId, { lastName });
+      const consistentAt = ctx.sim.call('waitConsistent', espoId, lastName, 60_000);
+      const sent = nowMs();
+      await postWebhookOk(url, 'update', [{ id: espoId, lastName }]);
+      const acked = nowMs();
+      const done = await consistentAt;
+      const editRun = await latestRun(ctx.client, espoId);
+      if (editRun.result.runs[0]?.decision !== 'espocrm_newer') throw new Error(`edit run decided ${JSON.stringify(editRun.result.runs)}`);
+
+      // Nothing changed: EspoCRM reports an update whose attributes do not touch the synced content.
+      const noChangeSent = Date.now();
+      await postWebhookOk(url, 'update', [{ id: espoId }]);
+      const noChangeRun = await latestRun(ctx.client, espoId);
+      if (noChangeRun.result.runs[0]?.decision !== 'no_change') throw new Error(`no-change run decided ${JSON.stringify(noChangeRun.result.runs)}`);
+
+      const bareName = `Bare ${tag} ${i}`;
+      await ctx.sim.call('editEspo', espoId, { lastName: bareName });
+      const bareEditStart = nowMs();
+      await bare.edit(espoId);
+      const bareEditMs = nowMs() - bareEditStart;
+      await ctx.sim.call('waitConsistent', espoId, bareName, 1_000);
+      const bareNoChangeStart = nowMs();
+      await bare.noChange(espoId);
+      const bareNoChangeMs = nowMs() - bareNoChangeStart;
+
+      if (!keep) continue;
+      // performance-based times are wall-clock within a millisecond; the server's are epoch ms.
+      lastEditTimeline = [
+        { event: 'webhook acknowledged', ms: round(acked - sent) },
+        ...editRun.events.map((e) => ({ event: e.type, ms: round(e.at - sent) })),
+        { event: 'both sides consistent', ms: round(done - sent) },
+      ].sort((a, b) => a.ms - b.ms);
+      raw.edit.push(done - sent);
+      raw.editAck.push(acked - sent);
+      raw.noChange.push(noChangeRun.closedAt - noChangeSent);
+      raw.noChangeRun.push(noChangeRun.closedAt - noChangeRun.startedAt);
+      raw.bareEdit.push(bareEditMs);
+      raw.bareNoChange.push(bareNoChangeMs);
+      editTasks.push(editRun.workflowTasks);
+      noChangeTasks.push(noChangeRun.workflowTasks);
+    }
+  } finally {
+    await ctx.sim.call('setLatency', { advowareMs: 0, espocrmMs: 0 });
+  }
+  const edit = summarize(raw.edit);
+  const noChange = summarize(raw.noChange);
+  const bareEdit = summarize(raw.bareEdit);
+  const bareNoChange = summarize(raw.bareNoChange);
+  return {
+    latency,
+    edit,
+    editAck: summarize(raw.editAck),
+    noChange,
+    noChangeRun: summarize(raw.noChangeRun),
+    bareEdit,
+    bareNoChange,
+    editWorkflowTasks: editTasks,
+    noChangeWorkflowTasks: noChangeTasks,
+    ratioEditP50: round(edit.p50 / bareEdit.p50),
+    ratioNoChangeP50: round(noChange.p50 / bareNoChange.p50),
+    lastEditTimeline,
+    samples: {
+      edit: raw.edit.map((v) => round(v)),
+      noChange: raw.noChange.map((v) => round(v)),
+      bareEdit: raw.bareEdit.map((v) => round(v)),
+      bareNoChange: raw.bareNoChange.map((v) => round(v)),
+    },
+  };
+}
+
+export interface CallBudgets {
+  create: number;
+  espoToAdvoware: number;
+  advowareToEspo: number;
+  noChange: number;
+  /** What the runs themselves counted, for comparison. */
+  reported: number[];
+}
+
+/**
+ * API calls per kind of run, as the simulators saw them (the Advoware token excluded): create, EspoCRM edit,
+ * Advoware edit, nothing changed. Leaves `espoId` linked and clean.
+ */
+export async function measureCallBudgets(ctx: BenchContext, espoId: string): Promise<CallBudgets> {
+  const url = ctx.gateway.url;
+  const counted = async (send: () => Promise<void>): Promise<[number, number]> => {
+    await ctx.sim.call('resetCalls');
+    await send();
+    const run = await latestRun(ctx.client, espoId);
+    const seen = await ctx.sim.call('apiCalls');
+    return [seen.advoware + seen.espocrm, run.result.runs.reduce((sum, r) => sum + r.apiCalls, 0)];
+  };
+  const create = await counted(() => postWebhookOk(url, 'create', [{ id: espoId, firstName: 'Bench', lastName: 'Budget' }]));
+  await ctx.sim.call('editEspo', espoId, { lastName: 'Budget edited' });
+  const espoToAdvoware = await counted(() => postWebhookOk(url, 'update', [{ id: espoId, lastName: 'Budget edited' }]));
+  const record = await ctx.sim.call('espoRecord', espoId);
+  await ctx.sim.call('editAdvoware', Number(record?.betnr), { name: 'Advoware edit' });
+  // Advoware sends no webhooks; an EspoCRM update without synced content (or the sweep) starts the run.
+  const advowareToEspo = await counted(() => postWebhookOk(url, 'update', [{ id: espoId }]));
+  const noChange = await counted(() => postWebhookOk(url, 'update', [{ id: espoId }]));
+  return {
+    create: create[0],
+    espoToAdvoware: espoToAdvoware[0],
+    advowareToEspo: advowareToEspo[0],
+    noChange: noChange[0],
+    reported: [create[1], espoToAdvoware[1], advowareToEspo[1], noChange[1]],
   };
 }

@@ -8,27 +8,35 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
+/**
+ * Wall-clock milliseconds with sub-millisecond resolution, comparable across the bench's processes (each
+ * measures from its own time origin on the same system clock).
+ */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
 /** Milliseconds `fn` takes, measured with the monotonic clock. */
 export async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
+  const start = performance.now();
   await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  return performance.now() - start;
 }
 
-export interface BenchRow {
-  figure: string;
-  value: number | string;
-  unit: string;
-  target?: string;
+export interface Summary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
 }
 
-export function printTable(title: string, rows: readonly BenchRow[]): void {
-  console.log(`\n${title}`);
-  const width = Math.max(...rows.map((r) => r.figure.length), 6);
-  console.log(`  ${'figure'.padEnd(width)}  ${'value'.padStart(10)}  unit    target`);
-  for (const r of rows) {
-    console.log(`  ${r.figure.padEnd(width)}  ${String(r.value).padStart(10)}  ${r.unit.padEnd(6)}  ${r.target ?? ''}`);
-  }
+export function summarize(samples: readonly number[]): Summary {
+  return {
+    n: samples.length,
+    p50: round(percentile(samples, 50)),
+    p95: round(percentile(samples, 95)),
+    p99: round(percentile(samples, 99)),
+    max: round(percentile(samples, 100)),
+  };
 }
 
 /**

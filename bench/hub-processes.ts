@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../scripts/lib/wait';
+import { procStatusMb } from './memory';
+
+export const BENCH_API_KEY = 'bench-hub-key';
+
+/** A production entry point (`workers/main.ts`, `api/main.ts`) running in a child process of its own. */
+export interface HubProcess {
+  name: string;
+  pid: number;
+  logFile: string;
+  /** Resident set right after start-up, before any load (MB). */
+  readyRssMb: number;
+  stop(): Promise<void>;
+}
+
+export interface GatewayProcess extends HubProcess {
+  url: string;
+}
+
+/** The environment the hub's processes share: the simulators, Temporal, Redis, the task queue. */
+export interface HubEnv {
+  simulators: Record<string, string>;
+  temporalAddress: string;
+  redisUrl: string;
+  taskQueue: string;
+  /** The compiled hub (bench/compiled.ts) to run, as production does; from source with tsx when absent. */
+  compiledDir?: string;
+  workerNodeOptions?: string;
+  gatewayNodeOptions?: string;
+}
+
+function baseEnv(env: HubEnv): Record<string, string> {
+  return {
+    ...env.simulators,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    REDIS_URL: env.redisUrl,
+    TEMPORAL_TASK_QUEUE: env.taskQueue,
+    // Production's default level: logging is part of what the processes cost.
+    LOG_LEVEL: 'info',
+  };
+}
+
+/** Children still running: killed when the bench exits however it exits, so no worker outlives a run. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** `entry` without its extension, e.g. `workers/main`. */
+function startProcess(entry: string, hub: HubEnv, env: Record<string, string>, logFile: string): { child: ChildProcess; log: () => string } {
+  mkdirSync(dirname(logFile), { recursive: true });
+  // Straight into a file: piping it through the bench would put the bench's own CPU into the measurement.
+  const fd = openSync(logFile, 'w');
+  const args = hub.compiledDir ? [join(hub.compiledDir, `${entry}.js`)] : ['--import', 'tsx', `${entry}.ts`];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return { child, log: () => readFileSync(logFile, 'utf8') };
+}
+
+async function waitReady(name: string, child: ChildProcess, ready: () => Promise<boolean>, log: () => string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before it was ready:\n${log().slice(-3000)}`);
+    if (await ready().catch(() => false)) return;
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} not ready after ${timeoutMs} ms:\n${log().slice(-3000)}`);
+}
+
+/** SIGTERM (graceful), SIGKILL when it does not stop within `graceMs`. */
+async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function startWorker(name: string, env: HubEnv, logFile: string, extra: Record<string, string> = {}): Promise<HubProcess> {
+  const { child, log } = startProcess(
+    'workers/main',
+    env,
+    {
+      ...baseEnv(env),
+      // Two workers on one machine must not fight over the metrics port.
+      WORKER_METRICS_PORT: String(await freePort()),
+      // The schedules would start sweeps and calendar runs in the middle of a measurement: once a day instead.
+      BETEILIGTE_SYNC_SWEEP_INTERVAL_SECONDS: '86400',
+      CALENDAR_SYNC_INTERVAL_SECONDS: '86400',
+      ...(env.workerNodeOptions ? { NODE_OPTIONS: env.workerNodeOptions } : {}),
+      ...extra,
+    },
+    logFile,
+  );
+  await waitReady(name, child, () => Promise.resolve(log().includes('worker running')), log);
+  const pid = child.pid ?? -1;
+  return { name, pid, logFile, readyRssMb: procStatusMb(pid, 'VmRSS'), stop: () => stopChild(child, 25_000) };
+}
+
+export async function startGateway(name: string, env: HubEnv, logFile: string, extra: Record<string, string> = {}): Promise<GatewayProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { child, log } = startProcess(
+    'api/main',
+    env,
+    {
+      ...baseEnv(env),
+      PORT: String(port),
+      HUB_API_KEYS: BENCH_API_KEY,
+      ...(env.gatewayNodeOptions ? { NODE_OPTIONS: env.gatewayNodeOptions } : {}),
+      ...extra,
+    },
+    logFile,
+  );
+  await waitReady(name, child, async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok, log);
+  const pid = child.pid ?? -1;
+  return { name, pid, logFile, url, readyRssMb: procStatusMb(pid, 'VmRSS'), stop: () => stopChild(child, 15_000) };
+}

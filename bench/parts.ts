@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { measureCallBudgets, measureLatency, type LatencyFigures } from './beteiligte';
+import { GOOGLE_QUOTA_PER_MINUTE, measureCalendar } from './calendar';
+import type { BenchContext, PartResult } from './context';
+import { measureDrain } from './drain';
+import { measureIngest } from './ingest';
+import type { BenchOptions, PartName } from './options';
+import { measureProxy } from './proxy';
+import { atLeast, atMost, exactly, row, type BenchRow } from './report';
+
+export interface Part {
+  title: string;
+  run: (ctx: BenchContext, options: BenchOptions) => Promise<PartResult>;
+}
+
+const ms = (v: number): string => `${v.toLocaleString('en', { maximumFractionDigits: 1 })} ms`;
+
+function latencyRows(f: LatencyFigures, label: string, targets: { editP50?: number; noChangeP50?: number; ratio?: number }): BenchRow[] {
+  const bare = `bare ${ms(f.bareEdit.p50)}`;
+  return [
+    row(
+      `${label}: EspoCRM edit → both sides consistent, p50`,
+      f.edit.p50,
+      'ms',
+      targets.editP50 !== undefined ? atMost(targets.editP50) : undefined,
+      targets.editP50 !== undefined ? `was 441 ms; ${bare}` : bare,
+    ),
+    row(`${label}: EspoCRM edit → both sides consistent, p95`, f.edit.p95, 'ms', undefined, `webhook acknowledged after ${ms(f.editAck.p50)} (p50)`),
+    row(
+      `${label}: edit, ratio Temporal / bare (p50)`,
+      f.ratioEditP50,
+      'x',
+      targets.ratio !== undefined ? atMost(targets.ratio, '×') : undefined,
+      `bare = the same 4 API calls from the hub's clients`,
+    ),
+    row(
+      `${label}: no-change run (webhook → run closed), p50`,
+      f.noChange.p50,
+      'ms',
+      targets.noChangeP50 !== undefined ? atMost(targets.noChangeP50) : undefined,
+      `run alone ${ms(f.noChangeRun.p50)}; bare ${ms(f.bareNoChange.p50)}`,
+    ),
+    row(`${label}: no-change, ratio Temporal / bare (p50)`, f.ratioNoChangeP50, 'x'),
+  ];
+}
+
+export const PARTS: Record<PartName, Part> = {
+  proxy: {
+    title: 'Advoware proxy (gateway process vs. direct client call)',
+    async run(ctx, o) {
+      const f = await measureProxy(ctx, o.proxyIterations);
+      return { json: { ...f }, rows: [row('proxy overhead p50', f.overheadP50Ms, 'ms', atMost(10), `${ms(f.proxyP50Ms)} vs ${ms(f.directP50Ms)}`)] };
+    },
+  },
+  beteiligte: {
+    title: 'Beteiligte sync: signed webhook → gateway process → Temporal → worker process → both sides consistent',
+    async run(ctx, o) {
+      const [espoId] = await ctx.sim.call('createParties', 1, `Latency ${randomUUID().slice(0, 6)}`);
+      if (!espoId) throw new Error('no party created');
+      const budgets = await measureCallBudgets(ctx, espoId);
+      const plain = await measureLatency(ctx, espoId, o.samples, { advowareMs: 0, espocrmMs: 0 });
+      const latency = { advowareMs: o.advowareLatencyMs, espocrmMs: o.espocrmLatencyMs };
+      const realistic = await measureLatency(ctx, espoId, o.latencySamples, latency);
+      const realisticLabel = `latency ${latency.advowareMs}/${latency.espocrmMs} ms`;
+      const reported = `runs counted ${budgets.reported.join(' / ')}`;
+      return {
+        json: { budgets, devServer: plain, realisticLatency: realistic },
+        rows: [
+          ...latencyRows(plain, 'dev server', { editP50: 100, noChangeP50: 40 }),
+          row(
+            'dev server: no-change run, workflow tasks (most in any sample)',
+            Math.max(...plain.noChangeWorkflowTasks),
+            'tasks',
+            exactly(1),
+            `edit run: ${Math.max(...plain.editWorkflowTasks)}`,
+          ),
+          ...latencyRows(realistic, realisticLabel, { ratio: 1.3 }),
+          row('API calls: create', budgets.create, 'calls', atMost(3), 'original 5'),
+          row('API calls: EspoCRM → Advoware', budgets.espoToAdvoware, 'calls', atMost(4), 'original 5'),
+          row('API calls: Advoware → EspoCRM', budgets.advowareToEspo, 'calls', atMost(3), 'original 4'),
+          row('API calls: no change', budgets.noChange, 'calls', atMost(2), `original 4; ${reported}`),
+        ],
+      };
+    },
+  },
+  drain: {
+    title: 'Drain and memory (worker, gateway and simulators in separate processes)',
+    async run(ctx, o) {
+      const f = await measureDrain(ctx, o.drainParties);
+      return {
+        json: { ...f },
+        rows: [
+          row(`drain ${o.drainParties} pending parties via one sweep`, f.seconds, 's', atMost(15), 'was 44 s'),
+          row(
+            'worker peak RSS during the drain',
+            f.peakRssMb.worker,
+            'MB',
+            atMost(200),
+            `${f.readyRssMb.worker} MB after start-up; VmHWM ${f.hwmMb.worker} MB`,
+          ),
+          row(
+            'gateway peak RSS during the drain',
+            f.peakRssMb.gateway,
+            'MB',
+            atMost(100),
+            `${f.readyRssMb.gateway} MB after start-up; VmHWM ${f.hwmMb.gateway} MB`,
+          ),
+          row('simulators peak RSS during the drain', f.peakRssMb.simulators, 'MB', undefined, 'own process, not the hub'),
+        ],
+      };
+    },
+  },
+  ingest: {
+    title: 'Webhook ingest: signed webhooks to the gateway process, a fresh dev server per storage variant, no worker',
+    async run(ctx, o) {
+      const figures = await measureIngest(
+        ctx.env,
+        ctx.logDir,
+        {
+          batchRequests: o.ingestBatchRequests,
+          batchSize: o.ingestBatchSize,
+          concurrency: o.ingestConcurrency,
+          singleParallel: o.ingestSingleParallel,
+          singleWaves: o.ingestSingleWaves,
+        },
+        o.ingestVariants,
+      );
+      const rows = figures.flatMap((f) => [
+        row(
+          `[${f.variant}] batches of ${o.ingestBatchSize}, ${o.ingestConcurrency} in parallel: items acknowledged`,
+          f.batch.itemsPerSecond,
+          'items/s',
+          atLeast(1000),
+          `${f.batch.items} items in ${f.batch.seconds} s; ${f.batch.failed} not 200`,
+        ),
+        row(`[${f.variant}] batches: p99`, f.batch.latency.p99, 'ms', atMost(150), `p50 ${ms(f.batch.latency.p50)}`),
+        row(
+          `[${f.variant}] single items, ${o.ingestSingleParallel} in parallel: p99`,
+          f.single.latency.p99,
+          'ms',
+          atMost(300),
+          `p50 ${ms(f.single.latency.p50)}; ${f.single.failed} of ${f.single.requests} not 200`,
+        ),
+        row(`[${f.variant}] gateway VmHWM under ingest`, f.gatewayHwmMb, 'MB', atMost(100)),
+      ]);
+      return { json: { variants: figures }, rows };
+    },
+  },
+  calendar: {
+    title: 'Calendar sync, two worker processes sharing the Google limit',
+    async run(ctx, o) {
+      const f = await measureCalendar(ctx, o.employees, o.appointments);
+      const n = `${f.employees} × ${f.appointmentsPerEmployee}`;
+      return {
+        json: { ...f },
+        rows: [
+          row(
+            `initial sync ${n} appointments`,
+            f.initialSeconds,
+            's',
+            undefined,
+            `${f.initialGoogleCalls} Google, ${f.initialAdvowareCalls} Advoware calls; rate-bound`,
+          ),
+          row(
+            'Google call arrivals in the busiest 60 s',
+            f.maxGoogleCallsPer60s,
+            'calls',
+            atMost(GOOGLE_QUOTA_PER_MINUTE),
+            `busiest 1 s: ${f.maxGoogleCallsPer1s}; ${f.googleCallsPerMinute}/min past the burst`,
+          ),
+          row(`steady state (no changes), ${f.employees} employees`, f.steadySeconds, 's', undefined, 'original 2–3 min'),
+          row(
+            'steady state: API calls per employee',
+            f.steadyCallsPerEmployee,
+            'calls',
+            atMost(2),
+            `+ ${f.steadyEmployeeListCalls} employee list per run`,
+          ),
+        ],
+      };
+    },
+  },
+};

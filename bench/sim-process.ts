@@ -1,0 +1,180 @@
+/**
+ * The simulators in a process of their own, so the hub processes are measured apart from them and they do not
+ * share the bench's event loop. The parent drives them over the IPC channel (`bench/sim-client.ts`): seeding,
+ * a user's edits, injected latency, call counts, and a notice the moment both sides are consistent.
+ */
+import { stammdatenHash } from '../domain/beteiligte/hash';
+import { readTags } from '../domain/calendar/tags';
+import type { HubEvent } from '../domain/calendar/types';
+import type { EspoBeteiligte } from '../contracts/espocrm';
+import { AdvowareSimulator } from '../simulators/advoware/simulator';
+import type { NewTermin } from '../simulators/advoware/termin-store';
+import type { CallRecord } from '../simulators/core/simulator';
+import { EspoCrmSimulator } from '../simulators/espocrm/simulator';
+import { GoogleCalendarSimulator } from '../simulators/google/simulator';
+import {
+  SANDBOX_ADVOWARE_CREDENTIALS,
+  SANDBOX_ESPOCRM,
+  SANDBOX_GOOGLE,
+  advowareEnvFor,
+  espocrmEnvFor,
+  googleEnvFor,
+} from '../simulators/sandbox-credentials';
+import { nowMs } from './stats';
+
+const ENTITY = 'CBeteiligte';
+/** Advoware's token endpoint is no API call of a sync (one per 53 minutes, shared through Redis). */
+const TOKEN_ROUTE = /Token/;
+
+const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: [], termine: [] } });
+// No webhooks registered: the bench sends the webhooks itself, so EspoCRM's batching delay is not measured.
+const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
+const google = new GoogleCalendarSimulator({ accessToken: SANDBOX_GOOGLE.accessToken, defaultTimeZone: 'Europe/Berlin' });
+
+interface Watch {
+  lastName: string;
+  resolve: (at: number) => void;
+}
+const watches = new Map<string, Watch>();
+
+/** Both sides consistent: Advoware has the name, EspoCRM says `clean` with the hash of what it holds now. */
+function consistent(espoId: string, lastName: string): boolean {
+  const record = espocrm.getRecord(ENTITY, espoId) as (EspoBeteiligte & { id: string }) | undefined;
+  if (!record || record.syncStatus !== 'clean' || record.stammdatenHash !== stammdatenHash(record)) return false;
+  if (typeof record.betnr !== 'number') return false;
+  return advoware.getBeteiligte(record.betnr).name === lastName;
+}
+
+function checkWatches(): void {
+  for (const [espoId, watch] of watches) {
+    if (!consistent(espoId, watch.lastName)) continue;
+    watches.delete(espoId);
+    watch.resolve(nowMs());
+  }
+}
+
+// EspoCRM's last write of a sync is what makes both sides consistent; its call record is added when the
+// response is finished, so every finished EspoCRM call is the moment to look. Wrapping the instance's method
+// keeps the simulator itself unchanged.
+const addCall = espocrm.calls.add.bind(espocrm.calls);
+espocrm.calls.add = (record: CallRecord): void => {
+  addCall(record);
+  if (watches.size > 0) checkWatches();
+};
+
+const apiCalls = (records: CallRecord[]): number => records.filter((c) => !TOKEN_ROUTE.test(c.route)).length;
+
+export const handlers = {
+  createParties(count: number, label: string): string[] {
+    return Array.from({ length: count }, (_, i) => espocrm.userCreate(ENTITY, { firstName: 'Bench', lastName: `${label} ${i}` }).id);
+  },
+  editEspo(espoId: string, patch: Record<string, string>): void {
+    espocrm.userUpdate(ENTITY, espoId, patch);
+  },
+  espoRecord(espoId: string): Record<string, unknown> | undefined {
+    return espocrm.getRecord(ENTITY, espoId);
+  },
+  editAdvoware(betNr: number, patch: { name: string }): void {
+    advoware.editBeteiligte(betNr, patch);
+  },
+  /** Resolves with the time (`nowMs`) both sides became consistent with `lastName`. */
+  waitConsistent(espoId: string, lastName: string, timeoutMs: number): Promise<number> {
+    if (consistent(espoId, lastName)) return Promise.resolve(nowMs());
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        watches.delete(espoId);
+        reject(new Error(`${espoId} not consistent with "${lastName}" after ${timeoutMs} ms: ${JSON.stringify(espocrm.getRecord(ENTITY, espoId))}`));
+      }, timeoutMs);
+      watches.set(espoId, {
+        lastName,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      });
+    });
+  },
+  notClean(espoIds: string[]): number {
+    return espoIds.filter((id) => espocrm.getRecord(ENTITY, id)?.syncStatus !== 'clean').length;
+  },
+  resetCalls(): void {
+    for (const sim of [advoware, espocrm, google]) sim.calls.reset();
+  },
+  apiCalls(): { advoware: number; espocrm: number; google: number } {
+    return { advoware: apiCalls(advoware.calls.filter()), espocrm: apiCalls(espocrm.calls.filter()), google: google.calls.count() };
+  },
+  /** A fixed delay before every call of each system (0: none): a latency-only fault matching every path. */
+  setLatency(latency: { advowareMs: number; espocrmMs: number }): void {
+    advoware.faults.clear();
+    espocrm.faults.clear();
+    if (latency.advowareMs > 0) advoware.faults.add({ latencyMs: latency.advowareMs });
+    if (latency.espocrmMs > 0) espocrm.faults.add({ latencyMs: latency.espocrmMs });
+  },
+  seedCalendar(kuerzels: string[], termine: NewTermin[]): void {
+    advoware.setMitarbeiter(kuerzels.map((kuerzel) => ({ kuerzel, name: `Bench ${kuerzel}`, vorname: null, email: null, aktiv: true })));
+    for (const termin of termine) advoware.addTermin(termin);
+  },
+  /** Arrival times (epoch ms) of every Google call since the last reset. */
+  googleCallTimes(): number[] {
+    return google.calls.filter().map((c) => c.at);
+  },
+  advowareRoutes(): string[] {
+    return advoware.calls
+      .filter()
+      .filter((c) => !TOKEN_ROUTE.test(c.route))
+      .map((c) => c.route);
+  },
+  /** Events of the calendar named `summary` that carry the hub's tags. */
+  taggedEvents(summary: string): number {
+    const calendar = google.listCalendars().find((c) => c.summary === summary);
+    if (!calendar) return 0;
+    return (google.listEvents(calendar.id) as HubEvent[]).filter((e) => readTags(e) !== undefined).length;
+  },
+};
+
+export type SimHandlers = typeof handlers;
+export type SimMethod = keyof SimHandlers;
+
+export interface SimRequest {
+  id: number;
+  method: SimMethod;
+  args: unknown[];
+}
+export type SimResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+export interface SimReady {
+  ready: true;
+  urls: { advoware: string; espocrm: string; google: string };
+  hubEnv: Record<string, string>;
+}
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('bench/sim-process.ts runs as a child of the bench (fork with IPC)');
+  const send = (message: SimResponse | SimReady): void => void process.send?.(message);
+  const [advowareUrl, espocrmUrl, googleUrl] = await Promise.all([advoware.start(), espocrm.start(), google.start()]);
+  process.on('message', (message: SimRequest) => {
+    void (async () => {
+      let response: SimResponse;
+      try {
+        // The method is one of the handlers by the protocol; its arguments are what the typed client sent.
+        const fn = handlers[message.method].bind(handlers) as (...args: unknown[]) => unknown;
+        response = { id: message.id, ok: true, result: await fn(...message.args) };
+      } catch (err) {
+        response = { id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+      send(response);
+    })();
+  });
+  // The parent going away (even by SIGKILL) closes the channel: nothing may outlive the bench.
+  process.on('disconnect', () => void Promise.allSettled([advoware.stop(), espocrm.stop(), google.stop()]).then(() => process.exit(0)));
+  const ready: SimReady = {
+    ready: true,
+    urls: { advoware: advowareUrl, espocrm: espocrmUrl, google: googleUrl },
+    hubEnv: { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor(espocrmUrl), ...googleEnvFor(googleUrl) },
+  };
+  send(ready);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
