@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { createBeteiligteActivities } from '../activities/beteiligte';
 import { createAdvowareClient } from '../clients/advoware/client';
-import { createEspoCrmClient } from '../clients/espocrm/client';
-import { advowareEnv, espocrmEnv, parseEnv } from '../config/env';
+import { activityConfigSchema, parseEnv } from '../config/env';
 import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../contracts/beteiligte';
 import { decideStammdaten } from '../domain/beteiligte/decision';
 import { espoToAdvoware, mergeForPut } from '../domain/beteiligte/mapping';
 import { syncedPatch } from '../domain/beteiligte/status';
+import { composeActivities } from '../workers/activities';
 import type { BenchContext } from './context';
 import { nowMs, round, summarize, type Summary } from './stats';
 import { postWebhookOk } from './webhooks';
@@ -18,7 +17,7 @@ export interface Latency {
   espocrmMs: number;
 }
 
-/** One run of a party's workflow as its history tells it. */
+/** One run of a Beteiligte's workflow as its history tells it. */
 interface RunFacts {
   result: BeteiligteSyncResult;
   workflowTasks: number;
@@ -36,7 +35,7 @@ const tsMs = (ts: Timestamp): number => {
   return seconds * 1000 + (ts.nanos ?? 0) / 1e6;
 };
 
-/** The latest run of the party's workflow, once it has finished. */
+/** The latest run of the Beteiligte's workflow, once it has finished. */
 async function latestRun(client: Client, espoId: string): Promise<RunFacts> {
   const handle = client.workflow.getHandle<(input: { espoId: string }) => Promise<BeteiligteSyncResult>>(beteiligteSyncWorkflowId(espoId));
   const result = await handle.result();
@@ -56,11 +55,13 @@ async function latestRun(client: Client, espoId: string): Promise<RunFacts> {
 /** The same API calls a sync makes, straight from the hub's clients in the bench process: no Temporal, no gateway. */
 function bareSync(ctx: BenchContext) {
   const tokenKey = `bench:bare-token:${randomUUID()}`;
-  const acts = createBeteiligteActivities({
-    advoware: createAdvowareClient(parseEnv(advowareEnv, ctx.env.simulators), ctx.redis, tokenKey),
-    espocrm: createEspoCrmClient(parseEnv(espocrmEnv, ctx.env.simulators)),
-    adminUserId: 'bench',
-  });
+  const config = parseEnv(activityConfigSchema, ctx.env.simulators);
+  // The worker's own wiring; only the Advoware token is the bench's own, so the worker's cache is not touched.
+  const acts = composeActivities(
+    config,
+    { redis: ctx.redis, client: ctx.client, taskQueue: ctx.env.taskQueue },
+    { advoware: createAdvowareClient(config, ctx.redis, tokenKey) },
+  );
   const load = async (espoId: string) => {
     const loaded = await acts.espoGetBeteiligte(espoId);
     const betNr = loaded?.entity.betnr;

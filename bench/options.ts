@@ -19,7 +19,7 @@ export interface BenchOptions {
   latencySamples: number;
   advowareLatencyMs: number;
   espocrmLatencyMs: number;
-  drainParties: number;
+  drainBeteiligte: number;
   ingestBatchRequests: number;
   ingestBatchSize: number;
   ingestConcurrency: number;
@@ -37,7 +37,7 @@ const NUMBERS = {
   latencySamples: ['--latency-samples', 'BENCH_LATENCY_SAMPLES', 20, 2],
   advowareLatencyMs: ['--advoware-latency-ms', 'BENCH_ADVOWARE_LATENCY_MS', 60, 60],
   espocrmLatencyMs: ['--espocrm-latency-ms', 'BENCH_ESPOCRM_LATENCY_MS', 25, 25],
-  drainParties: ['--drain', 'BENCH_DRAIN', 1000, 50],
+  drainBeteiligte: ['--drain', 'BENCH_DRAIN', 1000, 50],
   ingestBatchRequests: ['--ingest-requests', 'BENCH_INGEST_REQUESTS', 1500, 60],
   ingestBatchSize: ['--ingest-batch-size', 'BENCH_INGEST_BATCH_SIZE', 20, 20],
   ingestConcurrency: ['--ingest-concurrency', 'BENCH_INGEST_CONCURRENCY', 50, 50],

@@ -55,8 +55,8 @@ export const PARTS: Record<PartName, Part> = {
   beteiligte: {
     title: 'Beteiligte sync: signed webhook → gateway process → Temporal → worker process → both sides consistent',
     async run(ctx, o) {
-      const [espoId] = await ctx.sim.call('createParties', 1, `Latency ${randomUUID().slice(0, 6)}`);
-      if (!espoId) throw new Error('no party created');
+      const [espoId] = await ctx.sim.call('createBeteiligte', 1, `Latency ${randomUUID().slice(0, 6)}`);
+      if (!espoId) throw new Error('no Beteiligte created');
       const budgets = await measureCallBudgets(ctx, espoId);
       const plain = await measureLatency(ctx, espoId, o.samples, { advowareMs: 0, espocrmMs: 0 });
       const latency = { advowareMs: o.advowareLatencyMs, espocrmMs: o.espocrmLatencyMs };
@@ -86,11 +86,11 @@ export const PARTS: Record<PartName, Part> = {
   drain: {
     title: 'Drain and memory (worker, gateway and simulators in separate processes)',
     async run(ctx, o) {
-      const f = await measureDrain(ctx, o.drainParties);
+      const f = await measureDrain(ctx, o.drainBeteiligte);
       return {
         json: { ...f },
         rows: [
-          row(`drain ${o.drainParties} pending parties via one sweep`, f.seconds, 's', atMost(15), 'was 44 s'),
+          row(`drain ${o.drainBeteiligte} pending Beteiligte via one sweep`, f.seconds, 's', atMost(15), 'was 44 s'),
           row(
             'worker peak RSS during the drain',
             f.peakRssMb.worker,

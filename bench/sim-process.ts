@@ -65,7 +65,7 @@ espocrm.calls.add = (record: CallRecord): void => {
 const apiCalls = (records: CallRecord[]): number => records.filter((c) => !TOKEN_ROUTE.test(c.route)).length;
 
 export const handlers = {
-  createParties(count: number, label: string): string[] {
+  createBeteiligte(count: number, label: string): string[] {
     return Array.from({ length: count }, (_, i) => espocrm.userCreate(ENTITY, { firstName: 'Bench', lastName: `${label} ${i}` }).id);
   },
   editEspo(espoId: string, patch: Record<string, string>): void {
