@@ -11,11 +11,4 @@ cd "$(dirname "$0")/.."
 
 case " $* " in *" --help "*) exec node --import tsx bench/main.ts --help ;; esac
 
-temporal_cli=$(ensure_temporal_cli)
-redis_server=$(ensure_redis_server)
-export TEMPORAL_CLI="$temporal_cli" REDIS_SERVER="$redis_server"
-
-run_dir=$(mktemp -d "${TMPDIR:-/tmp}/hub-bench.XXXXXX")
-trap 'rm -rf "$run_dir"' EXIT
-
-node --import tsx scripts/lib/private-services.ts --dir "$run_dir" --label bench -- node --import tsx bench/main.ts "$@"
+with_private_services bench node --import tsx bench/main.ts "$@"

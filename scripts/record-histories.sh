@@ -5,12 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/tools.sh
 
-temporal_cli=$(ensure_temporal_cli)
-redis_server=$(ensure_redis_server)
-export TEMPORAL_CLI="$temporal_cli" REDIS_SERVER="$redis_server"
-
-run_dir=$(mktemp -d "${TMPDIR:-/tmp}/hub-record.XXXXXX")
-trap 'rm -rf "$run_dir"' EXIT
-
-node --import tsx scripts/lib/private-services.ts --dir "$run_dir" --label record -- \
-  node --import tsx test/replay/record.ts
+with_private_services record node --import tsx test/replay/record.ts

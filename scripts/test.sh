@@ -6,22 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/tools.sh
 
-temporal_cli=$(ensure_temporal_cli)
-redis_server=$(ensure_redis_server)
-export TEMPORAL_CLI="$temporal_cli" REDIS_SERVER="$redis_server"
-
-run_dir=$(mktemp -d "${TMPDIR:-/tmp}/hub-test.XXXXXX")
-trap 'rm -rf "$run_dir"' EXIT
+output=$(mktemp "${TMPDIR:-/tmp}/hub-test-output.XXXXXX")
+trap 'rm -f "$output"' EXIT
 
 if [ "$#" -gt 0 ]; then files=("$@"); else mapfile -t files < <(find test -name '*.test.ts' | sort); fi
 
 # --test-force-exit: a test file whose test timed out still has a worker or server open; without it the
 # run would wait for that file forever instead of reporting the failure. (It also cuts a file reporter
 # short, so the counts are read from the spec reporter's own summary on stdout.)
-output="$run_dir/output.log"
 set +e
-node --import tsx scripts/lib/private-services.ts --dir "$run_dir" --label test -- \
-  node --import tsx --test --test-timeout=120000 --test-force-exit --test-reporter=spec \
+with_private_services test node --import tsx --test --test-timeout=120000 --test-force-exit --test-reporter=spec \
   "${files[@]}" | tee "$output"
 status=${PIPESTATUS[0]}
 set -e

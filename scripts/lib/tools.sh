@@ -56,3 +56,21 @@ ensure_redis_server() {
   log "redis-server is missing. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running Redis."
   return 1
 }
+
+# with_private_services LABEL COMMAND [ARG ...]: runs COMMAND against a Temporal dev server and a Redis of its
+# own (scripts/lib/private-services.ts), both found or built first and thrown away afterwards; returns
+# COMMAND's status. The command sees TEMPORAL_ADDRESS and REDIS_URL, and TEMPORAL_CLI/REDIS_SERVER for
+# tests that start servers of their own.
+with_private_services() {
+  local label=$1
+  shift
+  local temporal_cli redis_server dir status=0
+  temporal_cli=$(ensure_temporal_cli) || return 1
+  redis_server=$(ensure_redis_server) || return 1
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/hub-$label.XXXXXX")
+  TEMPORAL_CLI="$temporal_cli" REDIS_SERVER="$redis_server" \
+    node --import tsx scripts/lib/private-services.ts --dir "$dir" --label "$label" -- "$@" || status=$?
+  rm -rf "$dir"
+  return "$status"
+}
+
