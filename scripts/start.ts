@@ -95,7 +95,7 @@ async function startSandbox(hub: Supervisor, config: SandboxConfig, stateDir: st
     dbFile: join(stateDir, 'temporal.db'),
     // Measured by `npm run bench` (ingest): WAL takes webhooks faster than SQLite's default journal. Synchronous
     // NORMAL can lose the last commits on a power cut, never on a crash: fine for a sandbox (production: PostgreSQL).
-    sqlitePragmas: sqlitePragmasFromEnv().length > 0 ? sqlitePragmasFromEnv() : SANDBOX_SQLITE_PRAGMAS,
+    sqlitePragmas: sqlitePragmasFromEnv(process.env, SANDBOX_SQLITE_PRAGMAS),
     logFile: join(logDir, 'temporal.log'),
     portAdvice: 'stop it or set SANDBOX_TEMPORAL_PORT',
   });

@@ -23,9 +23,9 @@ function searchAttributeFlags(): string[] {
  * SQLite pragmas for the dev server from HUB_TEMPORAL_SQLITE_PRAGMAS, e.g. "journal_mode=wal,synchronous=normal"
  * (the CLI's `--sqlite-pragma PRAGMA=VALUE`). Validated here, because the dev server's own error is obscure.
  */
-export function sqlitePragmasFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+export function sqlitePragmasFromEnv(env: NodeJS.ProcessEnv = process.env, whenUnset: readonly string[] = []): string[] {
   const raw = env.HUB_TEMPORAL_SQLITE_PRAGMAS?.trim();
-  if (!raw) return [];
+  if (!raw) return [...whenUnset];
   return raw.split(',').map((item) => {
     const pragma = item.trim();
     if (!/^[a-z_]+=[A-Za-z0-9_-]+$/.test(pragma)) {
