@@ -1,10 +1,12 @@
-import type { Beteiligte, BeteiligteWrite } from '../contracts/advoware';
+import type { Beteiligte, BeteiligteWrite, KommunikationCreate, KommunikationWrite } from '../contracts/advoware';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
 import type { LoadedBeteiligte, NotificationRequest, StoredBeteiligte } from '../contracts/beteiligte';
 import { isFailure } from '../contracts/failures';
 import type { EspoBeteiligte } from '../contracts/espocrm';
 import { stammdatenHash } from '../domain/beteiligte/hash';
+import type { KommunikationWritten } from '../domain/kommunikation/after-writes';
+import { espoKommunikationHash } from '../domain/kommunikation/hash';
 
 const ENTITY = 'CBeteiligte';
 
@@ -25,12 +27,12 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
     },
 
     /**
-     * Partial update. EspoCRM answers with the stored entity: its content hash (not the whole entity, which would
-     * only bloat history) tells the workflow whether a user's edit landed while the run was writing.
+     * Partial update. EspoCRM answers with the stored entity: its content hashes (not the whole entity, which would
+     * only bloat history) tell the workflow whether a user's edit landed while the run was writing.
      */
     async espoUpdateBeteiligte(id: string, patch: Partial<EspoBeteiligte>): Promise<StoredBeteiligte> {
       const stored = await deps.espocrm.update<EspoBeteiligte & EspoEntity>(ENTITY, id, patch);
-      return { currentHash: stammdatenHash(stored) };
+      return { currentHash: stammdatenHash(stored), kommunikationEspoHash: espoKommunikationHash(stored) };
     },
 
     async espoNotify(request: NotificationRequest): Promise<void> {
@@ -54,6 +56,18 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
     async advowareCreateBeteiligte(data: BeteiligteWrite): Promise<{ betNr: number; rowId: string }> {
       const created = await deps.advoware.createBeteiligte(data);
       return { betNr: created.betNr, rowId: created.rowId };
+    },
+
+    /** A second POST would be a second entry: a regular activity, recorded once it landed. */
+    async advowareCreateKommunikation(betNr: number, data: KommunikationCreate): Promise<KommunikationWritten> {
+      const created = await deps.advoware.createKommunikation(betNr, data);
+      return { entryId: created.id, rowId: created.rowId || null };
+    },
+
+    /** Writes the same three fields again if repeated; only the rowId moves on. */
+    async advowareUpdateKommunikation(betNr: number, id: number, data: KommunikationWrite): Promise<KommunikationWritten> {
+      const updated = await deps.advoware.updateKommunikation(betNr, id, data);
+      return { entryId: id, rowId: updated.rowId || null };
     },
 
     /** The PUT answers with the new rowId, so no GET follows. */

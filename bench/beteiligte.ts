@@ -18,7 +18,7 @@ export interface Latency {
 }
 
 /** One run of a Beteiligte's workflow as its history tells it. */
-interface RunFacts {
+export interface RunFacts {
   result: BeteiligteSyncResult;
   workflowTasks: number;
   /** Each event's type (without `EVENT_TYPE_`) and server time (epoch ms). */
@@ -36,7 +36,7 @@ const tsMs = (ts: Timestamp): number => {
 };
 
 /** The latest run of the Beteiligte's workflow, once it has finished. */
-async function latestRun(client: Client, espoId: string): Promise<RunFacts> {
+export async function latestRun(client: Client, espoId: string): Promise<RunFacts> {
   const handle = client.workflow.getHandle<(input: { espoId: string }) => Promise<BeteiligteSyncResult>>(beteiligteSyncWorkflowId(espoId));
   const result = await handle.result();
   const events = (await handle.fetchHistory()).events ?? [];

@@ -4,6 +4,7 @@ import { GOOGLE_QUOTA_PER_MINUTE, measureCalendar } from './calendar';
 import type { BenchContext, PartResult } from './context';
 import { measureDrain } from './drain';
 import { measureIngest } from './ingest';
+import { measureKommunikation } from './kommunikation';
 import type { BenchOptions, PartName } from './options';
 import { measureProxy } from './proxy';
 import { atLeast, atMost, exactly, row, type BenchRow } from './report';
@@ -79,6 +80,21 @@ export const PARTS: Record<PartName, Part> = {
           row('API calls: EspoCRM → Advoware', budgets.espoToAdvoware, 'calls', atMost(4), 'original 5'),
           row('API calls: Advoware → EspoCRM', budgets.advowareToEspo, 'calls', atMost(3), 'original 4'),
           row('API calls: no change', budgets.noChange, 'calls', atMost(2), `original 4; ${reported}`),
+        ],
+      };
+    },
+  },
+  kommunikation: {
+    title: 'Kommunikation sync: a phone number added in EspoCRM, and nothing changed (gateway → Temporal → worker process)',
+    async run(ctx, o) {
+      const f = await measureKommunikation(ctx, o.samples);
+      return {
+        json: { ...f },
+        rows: [
+          row('number added in EspoCRM → in Advoware and clean, p50', f.numberAdded.p50, 'ms', undefined, `p95 ${ms(f.numberAdded.p95)}`),
+          row('API calls: number added', Math.max(...f.numberAddedCalls), 'calls', atMost(4), `most in any sample; did ${f.lastActions.join(', ')}`),
+          row('no change (e-mail and phone numbers), webhook → run closed, p50', f.noChange.p50, 'ms', undefined, `p95 ${ms(f.noChange.p95)}`),
+          row('API calls: no change', Math.max(...f.noChangeCalls), 'calls', atMost(2), 'most in any sample'),
         ],
       };
     },

@@ -4,6 +4,7 @@
  * a user's edits, injected latency, call counts, and a notice the moment both sides are consistent.
  */
 import { stammdatenHash } from '../domain/beteiligte/hash';
+import { espoKommunikationHash } from '../domain/kommunikation/hash';
 import { readTags } from '../domain/calendar/tags';
 import type { HubEvent } from '../domain/calendar/types';
 import type { EspoBeteiligte } from '../contracts/espocrm';
@@ -32,7 +33,7 @@ const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
 const google = new GoogleCalendarSimulator({ accessToken: SANDBOX_GOOGLE.accessToken, defaultTimeZone: 'Europe/Berlin' });
 
 interface Watch {
-  lastName: string;
+  done: () => boolean;
   resolve: (at: number) => void;
 }
 const watches = new Map<string, Watch>();
@@ -45,12 +46,38 @@ function consistent(espoId: string, lastName: string): boolean {
   return advoware.getBeteiligte(record.betnr).name === lastName;
 }
 
+/** Both sides hold `phoneNumber`: Advoware has an entry with it, EspoCRM says `clean` with the Kommunikation hash of what it holds. */
+function phoneSynced(espoId: string, phoneNumber: string): boolean {
+  const record = espocrm.getRecord(ENTITY, espoId) as (EspoBeteiligte & { id: string }) | undefined;
+  if (!record || record.syncStatus !== 'clean' || typeof record.betnr !== 'number') return false;
+  if (record.kommunikationEspoHash !== espoKommunikationHash(record)) return false;
+  return advoware.listKommunikationen(record.betnr).some((k) => k.tlf === phoneNumber);
+}
+
 function checkWatches(): void {
   for (const [espoId, watch] of watches) {
-    if (!consistent(espoId, watch.lastName)) continue;
+    if (!watch.done()) continue;
     watches.delete(espoId);
     watch.resolve(nowMs());
   }
+}
+
+/** Resolves with the time (`nowMs`) `done` first held after an EspoCRM call finished. */
+function waitFor(espoId: string, done: () => boolean, timeoutMs: number, what: string): Promise<number> {
+  if (done()) return Promise.resolve(nowMs());
+  return new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      watches.delete(espoId);
+      reject(new Error(`${espoId}: ${what} not reached after ${timeoutMs} ms: ${JSON.stringify(espocrm.getRecord(ENTITY, espoId))}`));
+    }, timeoutMs);
+    watches.set(espoId, {
+      done,
+      resolve: (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      },
+    });
+  });
 }
 
 // EspoCRM's last write of a sync is what makes both sides consistent; its call record is added when the
@@ -79,20 +106,27 @@ export const handlers = {
   },
   /** Resolves with the time (`nowMs`) both sides became consistent with `lastName`. */
   waitConsistent(espoId: string, lastName: string, timeoutMs: number): Promise<number> {
-    if (consistent(espoId, lastName)) return Promise.resolve(nowMs());
-    return new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        watches.delete(espoId);
-        reject(new Error(`${espoId} not consistent with "${lastName}" after ${timeoutMs} ms: ${JSON.stringify(espocrm.getRecord(ENTITY, espoId))}`));
-      }, timeoutMs);
-      watches.set(espoId, {
-        lastName,
-        resolve: (at) => {
-          clearTimeout(timer);
-          resolve(at);
-        },
-      });
-    });
+    return waitFor(espoId, () => consistent(espoId, lastName), timeoutMs, `consistent with "${lastName}"`);
+  },
+  /** A Beteiligte with an e-mail address and an office number, as the Kommunikation part starts from. */
+  createBeteiligteWithKommunikation(label: string): string {
+    return espocrm.userCreate(ENTITY, {
+      firstName: 'Bench',
+      lastName: label,
+      emailAddressData: [{ emailAddress: 'bench@example.de', primary: true }],
+      phoneNumberData: [{ phoneNumber: '+49 30 1234567', type: 'Office', primary: true }],
+    }).id;
+  },
+  /** A user adds a phone number in EspoCRM; answers the changed attributes, as EspoCRM's webhook item carries them. */
+  addEspoPhone(espoId: string, phoneNumber: string): Record<string, unknown> {
+    const record = espocrm.getRecord(ENTITY, espoId) as unknown as EspoBeteiligte;
+    const phoneNumberData = [...(record.phoneNumberData ?? []), { phoneNumber, type: 'Mobile', primary: false }];
+    espocrm.userUpdate(ENTITY, espoId, { phoneNumberData });
+    return { id: espoId, phoneNumberData };
+  },
+  /** Resolves with the time (`nowMs`) both sides held `phoneNumber`. */
+  waitPhoneSynced(espoId: string, phoneNumber: string, timeoutMs: number): Promise<number> {
+    return waitFor(espoId, () => phoneSynced(espoId, phoneNumber), timeoutMs, `${phoneNumber} synced`);
   },
   notClean(espoIds: string[]): number {
     return espoIds.filter((id) => espocrm.getRecord(ENTITY, id)?.syncStatus !== 'clean').length;

@@ -40,6 +40,18 @@ export interface RunOutcome {
    * was writing): the workflow runs again at once instead of trusting the `clean` it just wrote.
    */
   editedDuringRun?: boolean;
+  /** The run's Kommunikation step (SPEC §5.3); absent when the run did not get that far. */
+  kommunikation?: KommunikationOutcome;
+}
+
+/** What the Kommunikation step decided and wrote; values masked to their last four characters. */
+export interface KommunikationOutcome {
+  reason: string;
+  espoWins: boolean;
+  /** One line per write: the case (Var1 … Var6, initialMatch, match), the action, kommKz and Advoware entry. */
+  actions: { case: string; action: string; kommKz?: number; entryId?: number; value: string }[];
+  /** Values left alone (unusable, entered twice, no EspoCRM field for them); the others were synced. */
+  skipped: { side: string; reason: string; value: string; entryId?: number }[];
 }
 
 export interface BeteiligteSyncResult {
@@ -84,8 +96,10 @@ export interface LoadedBeteiligte {
 
 /** What an EspoCRM write answered, as far as the sync needs it. */
 export interface StoredBeteiligte {
-  /** Content hash of the entity as stored after the write: another value than the run wrote means a user edited meanwhile. */
+  /** Stammdaten hash of the entity as stored after the write: another value than the run wrote means a user edited meanwhile. */
   currentHash: string;
+  /** The same for its e-mail and phone data (absent in histories recorded before the Kommunikation sync). */
+  kommunikationEspoHash?: string;
 }
 
 export interface NotificationRequest {

@@ -5,7 +5,7 @@ import { externalFailure } from '../errors';
 import { failForStatus, isSuccess, sendHttp, type HttpResponse } from '../http';
 import { SharedTokenCache } from './token-cache';
 import { requestAdvowareToken } from './token-source';
-import type { Beteiligte, BeteiligteWrite, Mitarbeiter } from '../../contracts/advoware';
+import type { Beteiligte, BeteiligteWrite, Kommunikation, KommunikationCreate, KommunikationWrite, Mitarbeiter } from '../../contracts/advoware';
 import type { Termin, TerminWrite } from '../../domain/calendar/types';
 
 export const ADVOWARE_TOKEN_KEY = 'advoware_access_token';
@@ -108,6 +108,18 @@ export class AdvowareClient {
   async updateBeteiligte(betNr: number, data: BeteiligteWrite): Promise<Beteiligte> {
     const path = `${BETEILIGTE}/${betNr}`;
     return singleEntity(await this.call<Beteiligte | Beteiligte[]>('PUT', path, { body: data }), 'PUT', path);
+  }
+
+  /** The only moment kommKz can be set (SPEC §3.2); the answer carries the new entry's id and rowId. */
+  async createKommunikation(betNr: number, data: KommunikationCreate): Promise<Kommunikation> {
+    const path = `${BETEILIGTE}/${betNr}/Kommunikationen`;
+    return singleEntity(await this.call<Kommunikation | Kommunikation[]>('POST', path, { body: data }), 'POST', path);
+  }
+
+  /** Writes tlf, bemerkung and online (kommKz is read-only here); the answer carries the entry's new rowId. */
+  async updateKommunikation(betNr: number, id: number, data: KommunikationWrite): Promise<Kommunikation> {
+    const path = `${BETEILIGTE}/${betNr}/Kommunikationen/${id}`;
+    return singleEntity(await this.call<Kommunikation | Kommunikation[]>('PUT', path, { body: data }), 'PUT', path);
   }
 
   async listMitarbeiter(): Promise<Mitarbeiter[]> {

@@ -1,6 +1,6 @@
 import type { Kommunikation } from '../../contracts/advoware';
 import type { KommunikationDecision } from './actions';
-import { espoKommunikationHash, kommunikationHash } from './hash';
+import { espoKommunikationHash, isPendingEspoHash, kommunikationHash } from './hash';
 import type { EspoKommunikationData } from './model';
 
 /** The hashes stored in EspoCRM at the end of the last sync. */
@@ -14,6 +14,7 @@ export interface StoredKommunikationHashes {
  * content hash; both, or `forceEspoWins` (the Stammdaten run ended in a conflict, SPEC §5.2), and EspoCRM wins.
  * Without a stored kommunikationHash it is the initial sync. Without a stored EspoCRM hash (a Beteiligte the original
  * system synced) EspoCRM's side is unknown: then a value missing in Advoware is re-created, never deleted in EspoCRM.
+ * The same holds for a pending hash (hash.ts): a run that wrote EspoCRM and stopped before its Advoware writes.
  */
 export function decideKommunikation(
   espo: EspoKommunikationData,
@@ -23,7 +24,8 @@ export function decideKommunikation(
 ): KommunikationDecision {
   const initialSync = !stored.kommunikationHash;
   const advowareChanged = !initialSync && stored.kommunikationHash !== kommunikationHash(advoware);
-  const espoChanged = stored.kommunikationEspoHash ? stored.kommunikationEspoHash !== espoKommunikationHash(espo) : null;
+  const storedEspo = isPendingEspoHash(stored.kommunikationEspoHash) ? null : stored.kommunikationEspoHash;
+  const espoChanged = storedEspo ? storedEspo !== espoKommunikationHash(espo) : null;
   const conflict = advowareChanged && espoChanged === true;
   const espoWins = forceEspoWins || conflict;
   const reason = forceEspoWins

@@ -33,3 +33,19 @@ export function espoKommunikationHash(data: EspoKommunikationData): string {
   const lines = contacts.map((c) => `${c.kind}|${c.key}|${c.kommKz}|${c.primary ? 1 : 0}`).sort();
   return fnv1a64(lines.join('\n'));
 }
+
+const PENDING_PREFIX = 'pending:';
+
+/**
+ * What the EspoCRM write of a run stores as `kommunikationEspoHash` while the run's Advoware writes are still to
+ * come: not a hash (so the next run treats EspoCRM's side as unknown and finishes the job, nothing is taken as
+ * deleted), yet a new value, so EspoCRM's webhook for that write names it and the gateway knows it as the hub's
+ * own (domain/beteiligte/echo.ts). The run's final write stores the real hash.
+ */
+export function pendingEspoHash(hashAfter: string): string {
+  return `${PENDING_PREFIX}${hashAfter}`;
+}
+
+export function isPendingEspoHash(stored: string | null | undefined): boolean {
+  return typeof stored === 'string' && stored.startsWith(PENDING_PREFIX);
+}

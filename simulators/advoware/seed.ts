@@ -63,6 +63,9 @@ const BETEILIGTE: SeedBeteiligte[] = [
       { kommKz: 2, tlf: '+49 89 5550199' },
       { kommKz: 4, tlf: 'info@schmidt-immobilien.example', online: true },
       { kommKz: 5, tlf: 'https://schmidt-immobilien.example' },
+      // A mobile number deleted in EspoCRM earlier: the entry stays as an empty slot (DELETE answers 403), and the
+      // next mobile number added in EspoCRM goes into it instead of a new entry.
+      { kommKz: 3, tlf: '', bemerkung: '[ESPOCRM-SLOT:3]', online: false },
     ],
     adressen: [
       {

@@ -1,6 +1,6 @@
 import { formatDateTime } from './datetime.js';
 import { badRequest, notFound } from './errors.js';
-import { applyCreateHooks, applyUpdateHooks, changedAttributes, touchesSyncRelevant, withDerivedName } from './hooks.js';
+import { applyCreateHooks, applyUpdateHooks, changedAttributes, touchesSyncRelevant, withDerivedFields } from './hooks.js';
 import { newEspoId } from './ids.js';
 import { isEntityType, SYSTEM_FIELDS, type EntityData, type EntityRecord } from './model.js';
 import { runQuery, type ListQuery, type ListResult } from './query.js';
@@ -49,7 +49,7 @@ export class EspoCrmCore {
     const before = this.get(type, id);
     const patch = writableAttributes(body);
     validateAttributes(patch);
-    const merged = withDerivedName(type, { ...before, ...patch });
+    const merged = withDerivedFields(type, { ...before, ...patch });
     // Every write bumps modifiedAt, even the hub's own metadata-only ones (SPEC §4).
     const after: EntityRecord = {
       ...applyUpdateHooks(type, before, merged, patch),

@@ -13,7 +13,7 @@ export function applyCreateHooks(type: string, data: EntityData): EntityData {
   if (HOOKED_ENTITY_TYPES.has(type) && (out.syncStatus === undefined || out.syncStatus === null)) {
     out.syncStatus = 'pending_sync';
   }
-  return withDerivedName(type, out);
+  return withDerivedFields(type, out);
 }
 
 /**
@@ -26,6 +26,34 @@ export function applyUpdateHooks(type: string, before: EntityData, after: Entity
   if (!HOOKED_ENTITY_TYPES.has(type) || before.syncStatus !== 'clean' || 'syncStatus' in patch) return after;
   if (!touchesSyncRelevant(changedAttributes(before, after))) return after;
   return { ...after, syncStatus: 'dirty' };
+}
+
+/** What EspoCRM computes on every save: the name, and the primary e-mail address and phone number. */
+export function withDerivedFields(type: string, record: EntityData): EntityData {
+  return withPrimaryContacts(type, withDerivedName(type, record));
+}
+
+/**
+ * EspoCRM keeps `emailAddress`/`phoneNumber` as the primary item of `emailAddressData`/`phoneNumberData` (the
+ * first one when none is flagged), and a save that sets only the plain field (a web form) creates the list.
+ */
+function withPrimaryContacts(type: string, record: EntityData): EntityData {
+  if (type !== 'CBeteiligte' && type !== 'Lead') return record;
+  const out = { ...record };
+  for (const [field, list] of [
+    ['emailAddress', 'emailAddressData'],
+    ['phoneNumber', 'phoneNumberData'],
+  ] as const) {
+    const items = out[list];
+    if (Array.isArray(items)) {
+      const entries = items.filter((i): i is Record<string, unknown> => typeof i === 'object' && i !== null);
+      const primary = entries.find((i) => i.primary === true) ?? entries[0];
+      out[field] = typeof primary?.[field] === 'string' ? primary[field] : null;
+    } else if (typeof out[field] === 'string' && out[field] !== '') {
+      out[list] = [{ [field]: out[field], primary: true }];
+    }
+  }
+  return out;
 }
 
 /** Person-like entities show `name` computed from their parts; a company shows its firmenname. */

@@ -35,6 +35,7 @@ export const SYNC_METADATA_FIELDS = [
   'syncNextRetry',
   'syncAutoResetAt',
   'kommunikationHash',
+  'kommunikationEspoHash',
   'stammdatenHash',
 ] as const;
 export type SyncMetadataField = (typeof SYNC_METADATA_FIELDS)[number];

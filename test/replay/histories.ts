@@ -25,20 +25,31 @@ export interface HistoryFile {
   workflowType: string;
 }
 
-/** Every `*.json` under HISTORIES_DIR; a file that does not parse as a history throws, naming the file. */
+/**
+ * Every `*.json` in HISTORIES_DIR, and in `patched/<id>/` (`file` is then `patched/<id>/<name>`): histories of
+ * code that now runs behind `patched('<id>')`, so executions started before the change replay the old branch.
+ * They stay until the patch is deprecated; `npm run histories:record` never touches them (README, "Changing a
+ * workflow"). A file that does not parse as a history throws, naming the file.
+ */
 export function readHistoryFiles(dir = HISTORIES_DIR): HistoryFile[] {
   if (!existsSync(dir)) return [];
+  const patchedDir = join(dir, 'patched');
+  const patchIds = existsSync(patchedDir) ? readdirSync(patchedDir).sort() : [];
+  const files = [...jsonFilesIn(dir), ...patchIds.flatMap((id) => jsonFilesIn(join(patchedDir, id)).map((name) => `patched/${id}/${name}`))];
+  return files.map((file) => {
+    try {
+      const history = historyFromJson(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+      return { file, history, workflowType: workflowTypeOf(history) };
+    } catch (err) {
+      throw new Error(`${file}: not a workflow history: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+}
+
+function jsonFilesIn(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((file) => {
-      try {
-        const history = historyFromJson(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-        return { file, history, workflowType: workflowTypeOf(history) };
-      } catch (err) {
-        throw new Error(`${file}: not a workflow history: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    });
+    .sort();
 }
 
 /** The type named by the history's first event; histories carry no workflow ID, but they do carry the type. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { basename } from 'node:path';
 import { describe, it } from 'node:test';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
 import * as bundle from '../../workflows';
@@ -23,7 +24,7 @@ describe('workflow replay against recorded histories', () => {
     for (const { file, workflowType } of histories) {
       assert.ok(types.includes(workflowType), `${file}: records "${workflowType}", which the worker no longer runs`);
       assert.ok(
-        file.startsWith(`${filePrefixOf(workflowType)}.`),
+        basename(file).startsWith(`${filePrefixOf(workflowType)}.`),
         `${file}: records ${workflowType}, so its name starts with "${filePrefixOf(workflowType)}."`,
       );
     }

@@ -24,3 +24,16 @@ describe("isOwnWriteEcho: the hub's own EspoCRM write coming back as a webhook i
     assert.equal(isOwnWriteEcho('delete', { id: 'a', stammdatenHash: 'f00d' }), false);
   });
 });
+
+describe("isOwnWriteEcho: the hub's EspoCRM write of e-mail and phone data", () => {
+  it('an update carrying a kommunikationEspoHash (final or pending) is the hub’s own', () => {
+    const phoneNumberData = [{ phoneNumber: '+49 30 1234567', type: 'Office', primary: true }];
+    assert.equal(isOwnWriteEcho('update', { id: 'a', phoneNumberData, kommunikationEspoHash: '0123456789abcdef' }), true);
+    assert.equal(isOwnWriteEcho('update', { id: 'a', phoneNumberData, kommunikationEspoHash: 'pending:0123456789abcdef' }), true);
+  });
+
+  it('a user changing the arrays is no echo', () => {
+    assert.equal(isOwnWriteEcho('update', { id: 'a', phoneNumberData: [], phoneNumber: null }), false);
+    assert.equal(isOwnWriteEcho('update', { id: 'a', emailAddressData: [], kommunikationEspoHash: '' }), false);
+  });
+});

@@ -12,14 +12,15 @@ export const { beteiligteSyncSettings } = proxyLocalActivities<SettingsActivitie
  * run inside the workflow task that needs them, so a run costs no round trip through the server per call; if
  * the worker dies before the task completes, they simply run again.
  */
-type RepeatSafe = Pick<BeteiligteActivities, 'espoGetBeteiligte' | 'advowareGetBeteiligte' | 'espoUpdateBeteiligte'>;
+type RepeatSafe = Pick<BeteiligteActivities, 'espoGetBeteiligte' | 'advowareGetBeteiligte' | 'espoUpdateBeteiligte' | 'advowareUpdateKommunikation'>;
 
 /**
- * Writes that must not repeat once they landed: Advoware POST (a second Beteiligte) and PUT (a second rowId), and
- * notifications (a second message). Regular activities: the server records each completion at once, so a
+ * Writes that must not repeat once they landed: Advoware POSTs (a second Beteiligte or entry), the Beteiligte PUT
+ * (a second rowId), and notifications (a second message). A Kommunikation PUT may repeat: its answer's rowId is
+ * what the run hashes, and the entry holds the same values either way. Regular activities: the server records each completion at once, so a
  * worker crash after the write does not run it again (test/workflows/beteiligte-worker-crash.test.ts).
  */
-type LandOnce = Pick<BeteiligteActivities, 'advowareCreateBeteiligte' | 'advowareUpdateBeteiligte' | 'espoNotify'>;
+type LandOnce = Pick<BeteiligteActivities, 'advowareCreateBeteiligte' | 'advowareUpdateBeteiligte' | 'advowareCreateKommunikation' | 'espoNotify'>;
 
 /**
  * Calls inside one sync attempt: a short burst of retries rides out a blip (5xx, 429, time-out); what still
@@ -39,8 +40,10 @@ export function syncCalls(callTimeoutMs: number): SyncCalls {
     espoGetBeteiligte: local.espoGetBeteiligte,
     advowareGetBeteiligte: local.advowareGetBeteiligte,
     espoUpdateBeteiligte: local.espoUpdateBeteiligte,
+    advowareUpdateKommunikation: local.advowareUpdateKommunikation,
     advowareCreateBeteiligte: landOnce.advowareCreateBeteiligte,
     advowareUpdateBeteiligte: landOnce.advowareUpdateBeteiligte,
+    advowareCreateKommunikation: landOnce.advowareCreateKommunikation,
     espoNotify: landOnce.espoNotify,
   };
 }

@@ -2,47 +2,69 @@ import { decideStammdaten, needsStaleRefresh } from '../../domain/beteiligte/dec
 import { stammdatenHash } from '../../domain/beteiligte/hash';
 import { advowareChanges, advowareToEspo, espoToAdvoware, mergeForPut, stammdatenChanges } from '../../domain/beteiligte/mapping';
 import { deletedInAdvowarePatch, syncedPatch } from '../../domain/beteiligte/status';
+import type { Kommunikation } from '../../contracts/advoware';
 import type { EspoBeteiligte } from '../../contracts/espocrm';
 import { syncCalls } from './activities';
 import type { CallCounter } from './call-counter';
-import type { BeteiligteSyncSettings, LoadedBeteiligte, RunOutcome } from '../../contracts/beteiligte';
+import type { BeteiligteSyncSettings, LoadedBeteiligte, NotificationRequest, RunOutcome } from '../../contracts/beteiligte';
+
+/** Where the Stammdaten step leaves the run. */
+export type StammdatenStep =
+  /** Nothing more to do (deleted in Advoware): the step wrote what it had to. */
+  | { kind: 'finished'; outcome: RunOutcome }
+  | {
+      kind: 'synced';
+      outcome: RunOutcome;
+      betNr: number;
+      /** Advoware's Kommunikation entries as the run read them; none for a Beteiligte this run created. */
+      kommunikation: Kommunikation[];
+      /** The Stammdaten part of the run's final EspoCRM write; null when Stammdaten need no write. */
+      patch: Partial<EspoBeteiligte> | null;
+      /** `clean` and the sync bookkeeping, for the final write when only a later step has something to write. */
+      statusPatch: Partial<EspoBeteiligte>;
+      /** The stammdatenHash the final write stores; EspoCRM's answer showing another one means a user edited meanwhile. */
+      writtenHash: string;
+      /** Both sides changed: EspoCRM won, and wins the later steps too (SPEC §5.2). */
+      conflict: boolean;
+      /** Sent after the final write. */
+      notification?: NotificationRequest;
+    };
 
 /**
- * One Stammdaten run (SPEC §5.2). EspoCRM is the master; the decision itself is the pure
- * `decideStammdaten`; this function only performs what it decided, with the fewest calls.
- * Kommunikation, Adressen and Bankverbindungen join as further steps after the decision,
- * sharing the loaded entity and Advoware Beteiligte.
+ * The Stammdaten step of a run (SPEC §5.2). EspoCRM is the master; the decision itself is the pure
+ * `decideStammdaten`; this function performs its Advoware writes with the fewest calls and leaves the EspoCRM
+ * write to the end of the run, where it joins the other steps' bookkeeping in one call.
  */
 export async function syncStammdaten(
   espoId: string,
   loaded: LoadedBeteiligte,
   settings: BeteiligteSyncSettings,
   calls: CallCounter,
-): Promise<RunOutcome> {
+): Promise<StammdatenStep> {
   const api = syncCalls(settings.callTimeoutMs);
   const { entity, currentHash } = loaded;
   const now = new Date();
 
-  /** The run's last write: `clean` with `writtenHash`; EspoCRM's answer says whether that content is still current. */
-  async function markSynced(patch: Partial<EspoBeteiligte>, writtenHash: string): Promise<Pick<RunOutcome, 'editedDuringRun'>> {
-    const stored = await calls.call(() => api.espoUpdateBeteiligte(espoId, patch));
-    return stored.currentHash === writtenHash ? {} : { editedDuringRun: true };
-  }
-
   if (!entity.betnr) {
     const fields = espoToAdvoware(entity);
     const created = await calls.call(() => api.advowareCreateBeteiligte(fields));
-    const edited = await markSynced(
-      { betnr: created.betNr, ...syncedPatch({ now, rowId: created.rowId, stammdatenHash: currentHash }) },
-      currentHash,
-    );
-    return { decision: 'create', fieldsChanged: Object.keys(fields), apiCalls: calls.count, betNr: created.betNr, ...edited };
+    const statusPatch = { betnr: created.betNr, ...syncedPatch({ now, rowId: created.rowId, stammdatenHash: currentHash }) };
+    return {
+      kind: 'synced',
+      outcome: { decision: 'create', fieldsChanged: Object.keys(fields), apiCalls: 0, betNr: created.betNr },
+      betNr: created.betNr,
+      kommunikation: [],
+      patch: statusPatch,
+      statusPatch,
+      writtenHash: currentHash,
+      conflict: false,
+    };
   }
 
   const betNr = entity.betnr;
   if (entity.syncStatus === 'deleted_in_advoware') {
     // Already recorded and notified: quiet until an operator links or re-creates it (SPEC §5.2, docs/runbook.md).
-    return { decision: 'deleted_in_advoware', fieldsChanged: [], apiCalls: calls.count, betNr };
+    return { kind: 'finished', outcome: { decision: 'deleted_in_advoware', fieldsChanged: [], apiCalls: 0, betNr } };
   }
   const advo = await calls.call(() => api.advowareGetBeteiligte(betNr));
   if (!advo) {
@@ -54,24 +76,26 @@ export async function syncStammdaten(
         message: `Beteiligter ${entity.name ?? espoId} (betNr ${betNr}) was deleted in Advoware. The hub does not re-create it; link or archive it by hand.`,
       }),
     );
-    return { decision: 'deleted_in_advoware', fieldsChanged: [], apiCalls: calls.count, betNr };
+    return { kind: 'finished', outcome: { decision: 'deleted_in_advoware', fieldsChanged: [], apiCalls: 0, betNr } };
   }
 
+  const kommunikation = advo.kommunikation ?? [];
   const decision = decideStammdaten({ entity, currentHash, advowareRowId: advo.rowId });
+  const synced = (rowId: string, writtenHash: string) => syncedPatch({ now, rowId, stammdatenHash: writtenHash });
+  const step = { kind: 'synced', betNr, kommunikation, conflict: false } as const;
   switch (decision.kind) {
     case 'no_change': {
-      if (needsStaleRefresh(entity, now, settings.staleMs)) {
-        const edited = await markSynced(syncedPatch({ now, rowId: advo.rowId, stammdatenHash: currentHash }), currentHash);
-        return { decision: 'no_change', fieldsChanged: [], apiCalls: calls.count, betNr, ...edited };
-      }
-      return { decision: 'no_change', fieldsChanged: [], apiCalls: calls.count, betNr };
+      const statusPatch = synced(advo.rowId, currentHash);
+      const patch = needsStaleRefresh(entity, now, settings.staleMs) ? statusPatch : null;
+      const outcome: RunOutcome = { decision: 'no_change', fieldsChanged: [], apiCalls: 0, betNr };
+      return { ...step, outcome, patch, statusPatch, writtenHash: currentHash };
     }
     case 'advoware_newer': {
       const fromAdvoware = advowareToEspo(advo);
-      const written = stammdatenChanges(entity, fromAdvoware);
-      const afterHash = stammdatenHash({ ...entity, ...fromAdvoware });
-      const edited = await markSynced({ ...fromAdvoware, ...syncedPatch({ now, rowId: advo.rowId, stammdatenHash: afterHash }) }, afterHash);
-      return { decision: 'advoware_newer', fieldsChanged: written, apiCalls: calls.count, betNr, ...edited };
+      const writtenHash = stammdatenHash({ ...entity, ...fromAdvoware });
+      const statusPatch = synced(advo.rowId, writtenHash);
+      const outcome: RunOutcome = { decision: 'advoware_newer', fieldsChanged: stammdatenChanges(entity, fromAdvoware), apiCalls: 0, betNr };
+      return { ...step, outcome, patch: { ...fromAdvoware, ...statusPatch }, statusPatch, writtenHash };
     }
     case 'espocrm_newer':
     case 'initial_sync':
@@ -79,19 +103,19 @@ export async function syncStammdaten(
       // Read-modify-write (SPEC §3.2): EspoCRM's values over the current Advoware Beteiligte, then the new rowId back.
       const fields = espoToAdvoware(entity);
       const { rowId } = await calls.call(() => api.advowareUpdateBeteiligte(betNr, mergeForPut(advo, fields)));
-      const edited = await markSynced(syncedPatch({ now, rowId, stammdatenHash: currentHash }), currentHash);
-      if (decision.kind === 'conflict') {
-        await calls.call(() =>
-          api.espoNotify({
+      const statusPatch = synced(rowId, currentHash);
+      const outcome: RunOutcome = { decision: decision.kind, fieldsChanged: advowareChanges(advo, fields), apiCalls: 0, betNr };
+      const conflict = decision.kind === 'conflict';
+      const notification: NotificationRequest | undefined = conflict
+        ? {
             userId: entity.assignedUserId,
             relatedId: espoId,
             message:
               `Sync conflict for ${entity.name ?? espoId} (betNr ${betNr}): changed in EspoCRM (modified ${entity.modifiedAt ?? 'unknown'}) ` +
               `and in Advoware since the last sync (${entity.advowareLastSync ?? 'never'}). EspoCRM's values were kept and written to Advoware.`,
-          }),
-        );
-      }
-      return { decision: decision.kind, fieldsChanged: advowareChanges(advo, fields), apiCalls: calls.count, betNr, ...edited };
+          }
+        : undefined;
+      return { ...step, outcome, patch: statusPatch, statusPatch, writtenHash: currentHash, conflict, ...(notification ? { notification } : {}) };
     }
     case 'create':
       // Unreachable: a Beteiligte with betnr is never a create; kept so the switch is exhaustive.

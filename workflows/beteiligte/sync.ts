@@ -1,8 +1,8 @@
-import { condition, log, setHandler, upsertSearchAttributes, workflowInfo, continueAsNew } from '@temporalio/workflow';
+import { condition, continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { failureMessage, isPermanentFailure } from '../../contracts/failures';
 import { backoffFor, failurePatch } from '../../domain/beteiligte/status';
 import { HubOutcome } from '../../contracts/search-attributes';
-import { beteiligteSyncSettings, statusCalls, syncCalls } from './activities';
+import { beteiligteSyncSettings, statusCalls, syncCalls, type SyncCalls } from './activities';
 import { CallCounter } from './call-counter';
 import {
   syncRequested,
@@ -12,7 +12,12 @@ import {
   type LoadedBeteiligte,
   type RunOutcome,
 } from '../../contracts/beteiligte';
-import { syncStammdaten } from './stammdaten';
+import type { EspoBeteiligte } from '../../contracts/espocrm';
+import { syncKommunikation } from './kommunikation';
+import { syncStammdaten, type StammdatenStep } from './stammdaten';
+
+/** `patched` marker: runs from before it replay without the Kommunikation step and the run's merged final write. */
+const KOMMUNIKATION_STEP = 'kommunikation-step';
 
 /** The result keeps the latest runs only, so a busy Beteiligte's history stays small. */
 const MAX_RUNS_IN_RESULT = 20;
@@ -79,19 +84,73 @@ async function runAttempt(espoId: string, settings: BeteiligteSyncSettings, fail
   const calls = new CallCounter();
   const api = syncCalls(settings.callTimeoutMs);
   let loaded: LoadedBeteiligte | null = null;
+  /** Set once this attempt created the Beteiligte in Advoware: a failure later in the run must still record it. */
+  let createdBetNr: number | undefined;
   try {
     loaded = await calls.call(() => api.espoGetBeteiligte(espoId));
     if (!loaded) {
       return { outcome: { decision: 'missing_in_espocrm', fieldsChanged: [], apiCalls: calls.count }, failedAttempts: 0 };
     }
-    const outcome = await syncStammdaten(espoId, loaded, settings, calls);
+    const stammdaten = await syncStammdaten(espoId, loaded, settings, calls);
+    if (stammdaten.kind === 'finished') return { outcome: { ...stammdaten.outcome, apiCalls: calls.count }, failedAttempts: 0 };
+    if (stammdaten.outcome.decision === 'create') createdBetNr = stammdaten.betNr;
+    const outcome = await finishRun(espoId, loaded, stammdaten, api, calls);
     return { outcome, failedAttempts: 0 };
   } catch (err) {
     const entity = loaded?.entity;
     // A permanently failed Beteiligte that is synced again (auto reset or a user's edit) starts over.
     const previous = entity?.syncStatus === 'permanently_failed' ? 0 : (entity?.syncRetryCount ?? failedSoFar ?? 0);
-    return recordFailure(espoId, err, previous, entity?.assignedUserId, entity?.name, calls, settings);
+    const keep = createdBetNr === undefined ? {} : { betnr: createdBetNr };
+    return recordFailure(espoId, err, previous, entity?.assignedUserId, entity?.name, calls, settings, keep);
   }
+}
+
+/**
+ * The run after the Stammdaten step: the Kommunikation step, then one EspoCRM write with everything the steps
+ * have to record, then the notifications. The write's answer tells whether a user edited during the run.
+ */
+async function finishRun(
+  espoId: string,
+  loaded: LoadedBeteiligte,
+  stammdaten: Extract<StammdatenStep, { kind: 'synced' }>,
+  api: SyncCalls,
+  calls: CallCounter,
+): Promise<RunOutcome> {
+  const { entity } = loaded;
+  const outcome: RunOutcome = { ...stammdaten.outcome };
+  const notifications = stammdaten.notification ? [stammdaten.notification] : [];
+  let patch = stammdaten.patch;
+  let espoHashAfter: string | undefined;
+
+  // Runs recorded before the Kommunikation sync replay without it.
+  if (patched(KOMMUNIKATION_STEP)) {
+    const kommunikation = await syncKommunikation(
+      { espoId, entity, betNr: stammdaten.betNr, kommunikation: stammdaten.kommunikation, forceEspoWins: stammdaten.conflict },
+      api,
+      calls,
+    );
+    outcome.kommunikation = kommunikation.outcome;
+    espoHashAfter = kommunikation.espoHashAfter;
+    const problem = kommunikation.problem ?? '';
+    const problemChanged = problem !== (entity.syncErrorMessage ?? '');
+    // Anything to record, or a status left from a user's edit that turned out to need nothing: one write.
+    if (patch || Object.keys(kommunikation.patch).length > 0 || problemChanged || entity.syncStatus !== 'clean') {
+      patch = { ...stammdaten.statusPatch, ...patch, ...kommunikation.patch, syncErrorMessage: problem };
+    }
+    if (problem && problemChanged) {
+      notifications.push({ userId: entity.assignedUserId, relatedId: espoId, message: `${entity.name ?? espoId}: ${problem}.` });
+    }
+  }
+
+  if (patch) {
+    const written = patch;
+    const stored = await calls.call(() => api.espoUpdateBeteiligte(espoId, written));
+    const editedKommunikation = espoHashAfter !== undefined && stored.kommunikationEspoHash !== espoHashAfter;
+    // The run's own `clean` is not to be trusted: the workflow goes again at once (SPEC §5.6).
+    if (stored.currentHash !== stammdaten.writtenHash || editedKommunikation) outcome.editedDuringRun = true;
+  }
+  for (const notification of notifications) await calls.call(() => api.espoNotify(notification));
+  return { ...outcome, apiCalls: calls.count };
 }
 
 async function recordFailure(
@@ -102,13 +161,14 @@ async function recordFailure(
   name: string | null | undefined,
   calls: CallCounter,
   settings: BeteiligteSyncSettings,
+  keep: Partial<EspoBeteiligte>,
 ): Promise<AttemptResult> {
   const message = failureMessage(err);
   // Validation errors, 403 and 404 do not heal by waiting: no slow retries for them.
   const permanent = isPermanentFailure(err);
   const patch = failurePatch({ now: new Date(), previousRetryCount: previousFailures, message, policy: settings, permanent });
   const status = statusCalls(settings.callTimeoutMs);
-  await calls.call(() => status.espoUpdateBeteiligte(espoId, patch.fields));
+  await calls.call(() => status.espoUpdateBeteiligte(espoId, { ...keep, ...patch.fields }));
   if (patch.notify) {
     await calls.call(() =>
       status.espoNotify({

@@ -14,6 +14,10 @@ import type { RecordingEnv, Scenario } from './scenario';
 
 const ENTITY = 'CBeteiligte';
 const PERSON = { firstName: 'Erika', lastName: 'Mustermann', salutationName: 'Ms.', dateOfBirth: '1980-02-03', assignedUserId: 'user-em' };
+const KOMMUNIKATION = {
+  emailAddressData: [{ emailAddress: 'erika@example.de', primary: true }],
+  phoneNumberData: [{ phoneNumber: '+49 170 1234567', type: 'Mobile', primary: true }],
+};
 
 /** Requests a sync the way the gateway does and waits for the Beteiligte's workflow to close. */
 async function sync(env: RecordingEnv, id: string, reason: SyncReason = 'manual'): Promise<WorkflowHandle> {
@@ -99,6 +103,21 @@ export const beteiligteScenarios: Scenario[] = [
     const { id, betNr } = await linkedPerson(env);
     env.advoware.deleteBeteiligte(betNr);
     return sync(env, id);
+  }),
+
+  // The Kommunikation step (SPEC §5.3): POSTs for a new Beteiligte's numbers, then the one final EspoCRM write.
+  syncPath('create_with_kommunikation', ['create'], (env) => sync(env, env.espocrm.userCreate(ENTITY, { ...PERSON, ...KOMMUNIKATION }).id)),
+
+  // EspoCRM's arrays first (a value new in Advoware), then Advoware's entries (a marker, a new number), then the hashes.
+  syncPath('kommunikation_both_sides', ['no_change'], async (env) => {
+    const id = env.espocrm.userCreate(ENTITY, { ...PERSON, ...KOMMUNIKATION }).id;
+    await sync(env, id);
+    const betNr = (env.espocrm.getRecord(ENTITY, id) as unknown as EspoBeteiligte).betnr as number;
+    env.advoware.addKommunikation(betNr, { kommKz: 6, tlf: '030 55501234', bemerkung: 'abends' });
+    env.espocrm.userUpdate(ENTITY, id, {
+      phoneNumberData: [...KOMMUNIKATION.phoneNumberData, { phoneNumber: '+49 40 3012345', type: 'Office', primary: false }],
+    });
+    return sync(env, id, 'update');
   }),
 
   syncPath('deleted_in_espocrm', ['deleted_in_espocrm'], async (env) => sync(env, (await linkedPerson(env)).id, 'delete')),
