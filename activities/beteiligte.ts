@@ -1,3 +1,4 @@
+import { asyncLocalStorage } from '@temporalio/activity';
 import type { Beteiligte, BeteiligteWrite, KommunikationCreate, KommunikationWrite } from '../contracts/advoware';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
@@ -9,6 +10,9 @@ import type { KommunikationWritten } from '../domain/kommunikation/after-writes'
 import { espoKommunikationHash } from '../domain/kommunikation/hash';
 
 const ENTITY = 'CBeteiligte';
+
+/** The attempt of the activity running on this async path; 1 outside an activity (a benchmark calling it directly). */
+const activityAttempt = (): number => asyncLocalStorage.getStore()?.info.attempt ?? 1;
 
 /**
  * Beteiligte sync activities: one external call each, idempotent where the API allows.
@@ -58,8 +62,16 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
       return { betNr: created.betNr, rowId: created.rowId };
     },
 
-    /** A second POST would be a second entry: a regular activity, recorded once it landed. */
+    /**
+     * A second POST would be a second entry, which can never be deleted: a regular activity, recorded once it landed.
+     * A retry may still follow a POST that landed but answered too late (a time-out); the marker in `bemerkung`
+     * names the value, so an entry with exactly this value and bemerkung is that POST's and is taken instead.
+     */
     async advowareCreateKommunikation(betNr: number, data: KommunikationCreate): Promise<KommunikationWritten> {
+      if (activityAttempt() > 1) {
+        const landed = (await deps.advoware.getBeteiligte(betNr)).kommunikation?.find((k) => k.tlf === data.tlf && k.bemerkung === data.bemerkung);
+        if (landed) return { entryId: landed.id, rowId: landed.rowId || null };
+      }
       const created = await deps.advoware.createKommunikation(betNr, data);
       return { entryId: created.id, rowId: created.rowId || null };
     },

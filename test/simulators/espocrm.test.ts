@@ -215,6 +215,32 @@ describe('EspoCRM simulator: REST API', () => {
     assert.equal(upd.name, 'Berger AG');
   });
 
+  it('mirrors the primary e-mail address and phone number into emailAddress/phoneNumber, as EspoCRM does', async () => {
+    const created = asRow(
+      (
+        await api('POST', '/api/v1/CBeteiligte', {
+          firstName: 'Anna',
+          lastName: 'Schmidt',
+          emailAddressData: [
+            { emailAddress: 'a@privat.de', primary: false },
+            { emailAddress: 'a@kanzlei.de', primary: true },
+          ],
+          phoneNumberData: [{ phoneNumber: '+49 30 1234567', type: 'Office', primary: false }],
+        })
+      ).body,
+    );
+    assert.equal(created.emailAddress, 'a@kanzlei.de', 'the primary one');
+    assert.equal(created.phoneNumber, '+49 30 1234567', 'the first one when none is primary');
+    const id = String(created.id);
+    const moved = asRow((await api('PUT', `/api/v1/CBeteiligte/${id}`, { emailAddressData: [{ emailAddress: 'a@privat.de', primary: true }] })).body);
+    assert.equal(moved.emailAddress, 'a@privat.de');
+    const cleared = asRow((await api('PUT', `/api/v1/CBeteiligte/${id}`, { phoneNumberData: [] })).body);
+    assert.equal(cleared.phoneNumber, null);
+    // A web form sets only the plain field: the list is created from it.
+    const lead = asRow((await api('POST', '/api/v1/Lead', { lastName: 'Form', emailAddress: 'form@example.de' })).body);
+    assert.deepEqual(lead.emailAddressData, [{ emailAddress: 'form@example.de', primary: true }]);
+  });
+
   it('stores and lists notifications', async () => {
     const body = { type: 'Message', userId: 'u1', message: 'Konflikt', relatedType: 'CBeteiligte', relatedId: 'x' };
     const created = await api('POST', '/api/v1/Notification', body);
@@ -345,6 +371,7 @@ describe('EspoCRM simulator: hooks and modifiedAt', () => {
       'advowareLastSync',
       'advowareRowId',
       'betnr',
+      'kommunikationEspoHash',
       'kommunikationHash',
       'stammdatenHash',
       'syncAutoResetAt',
@@ -491,6 +518,16 @@ describe('EspoCRM simulator: webhooks', () => {
     assert.deepEqual(receiver.received[2]?.items, [{ id }]);
   });
 
+  it('sends an update item when the e-mail or phone list changes, with the mirrored primary value', async () => {
+    sim.registerWebhook('CBeteiligte.update', receiver.url);
+    const id = sim.userCreate('CBeteiligte', { ...person(), phoneNumberData: [{ phoneNumber: '+49 30 1234567', type: 'Office', primary: true }] }).id;
+    markClean(id);
+    const phoneNumberData = [{ phoneNumber: '0170 1234567', type: 'Mobile', primary: true }];
+    sim.userUpdate('CBeteiligte', id, { phoneNumberData });
+    await sim.flushWebhooks();
+    assert.deepEqual(receiver.received[0]?.items, [{ id, phoneNumberData, phoneNumber: '0170 1234567', syncStatus: 'dirty' }]);
+  });
+
   it('sends nothing for metadata-only or no-op updates', async () => {
     sim.registerWebhook('CBeteiligte.update', receiver.url);
     const id = sim.userCreate('CBeteiligte', person()).id;
@@ -510,6 +547,7 @@ describe('EspoCRM simulator: webhooks', () => {
       syncNextRetry: '2025-01-10 08:01:02',
       syncAutoResetAt: '2025-01-11 08:00:02',
       kommunikationHash: 'k',
+      kommunikationEspoHash: 'e',
       stammdatenHash: 's',
     };
     assert.deepEqual(Object.keys(everyField).sort(), [...SYNC_METADATA_FIELDS].sort());

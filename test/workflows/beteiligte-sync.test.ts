@@ -1,92 +1,27 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
-import { EspoCrmClient } from '../../clients/espocrm/client';
-import { SyncRequester } from '../../clients/temporal/sync-requests';
-import { stammdatenHash } from '../../domain/beteiligte/hash';
-import type { EspoBeteiligte } from '../../contracts/espocrm';
-import { AdvowareSimulator } from '../../simulators/advoware/simulator';
-import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
-import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
-import { beteiligteSweepWorkflow } from '../../workflows';
-import { beteiligteSyncWorkflowId, type BeteiligteSyncResult, type BeteiligteSyncWorkflow, type RunOutcome } from '../../contracts/beteiligte';
+import { describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
-import type { AdvowareClient } from '../../clients/advoware/client';
-import { advowareClientFor } from '../support/gateway';
-import { testRedis } from '../support/services';
-import { createTestWorker, type TestWorker } from '../support/worker';
+import { stammdatenHash } from '../../domain/beteiligte/hash';
+import { beteiligteSweepWorkflow } from '../../workflows';
+import { beteiligteSyncWorkflowId, type BeteiligteSyncResult, type BeteiligteSyncWorkflow } from '../../contracts/beteiligte';
+import { useBeteiligteHarness } from '../support/beteiligte-harness';
 
 const ENTITY = 'CBeteiligte';
 
 describe('Beteiligte sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real Temporal server', () => {
-  const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS, seed: { beteiligte: [], mitarbeiter: [], termine: [] } });
-  const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
-  let redis: Redis;
-  let hub: TestWorker;
-  let requester: SyncRequester;
-  let advowareClient: AdvowareClient;
-
-  before(async () => {
-    const [advowareUrl, espocrmUrl] = await Promise.all([advoware.start(), espocrm.start()]);
-    redis = testRedis();
-    // The worker's own client instance, so warming its token here warms it for the workflows too.
-    advowareClient = advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`);
-    hub = await createTestWorker({
-      advoware: advowareClient,
-      espocrm: new EspoCrmClient({ baseUrl: `${espocrmUrl}/api/v1`, apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 5_000 }),
-      env: { ESPOCRM_ADMIN_USER_ID: 'admin-user' },
-    });
-    requester = new SyncRequester(hub.client, hub.taskQueue);
-  });
-  after(async () => {
-    await hub.close();
-    await Promise.all([advoware.stop(), espocrm.stop()]);
-    redis.disconnect();
-  });
-  beforeEach(() => {
-    advoware.reset();
-    espocrm.reset();
-  });
-
-  const entity = (id: string) => espocrm.getRecord(ENTITY, id) as unknown as EspoBeteiligte;
-
-  /** Requests a sync the way the gateway does and waits for the workflow to finish. */
-  async function sync(id: string, reason: 'update' | 'delete' | 'manual' = 'manual'): Promise<RunOutcome[]> {
-    await requester.requestBeteiligteSync(id, reason);
-    const result: BeteiligteSyncResult = await hub.run(() =>
-      hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result(),
-    );
-    return result.runs;
-  }
-
-  /** The only run of a sync, with the API calls it made counted at both simulators (token requests excluded). */
-  async function syncCounted(id: string): Promise<{ run: RunOutcome; calls: number; writes: number }> {
-    await warmToken();
-    advoware.calls.reset();
-    espocrm.calls.reset();
-    const runs = await sync(id);
-    assert.equal(runs.length, 1, 'one request, one run');
-    const all = [...advoware.calls.filter(), ...espocrm.calls.filter()].filter((c) => !c.route.includes('Token'));
-    const writes = all.filter((c) => c.method !== 'GET').length;
-    assert.equal(runs[0]?.apiCalls, all.length, 'the outcome counts the calls the simulators saw');
-    return { run: runs[0], calls: all.length, writes };
-  }
+  const harness = useBeteiligteHarness();
+  const { advoware, espocrm, entity, sync, syncCounted } = harness;
 
   /** Workflow tasks and regular activities in the history of the Beteiligte's latest workflow run. */
   async function historyCounts(id: string): Promise<{ workflowTasks: number; activities: number }> {
-    const history = await hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).fetchHistory();
+    const history = await harness.hub().client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).fetchHistory();
     const types = (history.events ?? []).map((e) => e.eventType);
     return {
       workflowTasks: types.filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length,
       activities: types.filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length,
     };
-  }
-
-  /** The token is fetched once per hub, not per run: fetch it first so budgets count only sync calls. */
-  async function warmToken(): Promise<void> {
-    await advowareClient.listMitarbeiter();
   }
 
   async function linkedPerson(): Promise<{ id: string; betNr: number }> {
@@ -243,10 +178,10 @@ describe('Beteiligte sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real
   it('coalesces 50 requests within a second into at most 2 runs, never two at once', async () => {
     const { id } = await linkedPerson();
     espocrm.userUpdate(ENTITY, id, { lastName: 'Burst' });
-    await Promise.all(Array.from({ length: 50 }, () => requester.requestBeteiligteSync(id, 'update')));
-    const result: BeteiligteSyncResult = await hub.run(() =>
-      hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result(),
-    );
+    await Promise.all(Array.from({ length: 50 }, () => harness.requester().requestBeteiligteSync(id, 'update')));
+    const result: BeteiligteSyncResult = await harness
+      .hub()
+      .run(() => harness.hub().client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result());
     assert.ok(result.runs.length <= 2, `${result.runs.length} runs`);
     assert.equal(advoware.getBeteiligte(entity(id).betnr as number).name, 'Burst');
     assert.equal(entity(id).syncStatus, 'clean');
@@ -258,12 +193,12 @@ describe('Beteiligte sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real
     // Hold the Advoware PUT, so the edit below lands between the run's read and its final write. No webhook
     // reaches the hub in this test (none is registered): the edit's webhook is as good as dropped.
     advoware.faults.add({ method: 'PUT', path: 'Beteiligte', latencyMs: 1_500, times: 1 });
-    await requester.requestBeteiligteSync(id, 'update');
+    await harness.requester().requestBeteiligteSync(id, 'update');
     await sleep(700);
     espocrm.userUpdate(ENTITY, id, { lastName: 'Zweite' });
-    const result: BeteiligteSyncResult = await hub.run(() =>
-      hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result(),
-    );
+    const result: BeteiligteSyncResult = await harness
+      .hub()
+      .run(() => harness.hub().client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result());
 
     assert.deepEqual(
       result.runs.map((r) => [r.decision, r.editedDuringRun ?? false]),
@@ -284,10 +219,10 @@ describe('Beteiligte sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real
     espocrm.userUpdate(ENTITY, id, { lastName: 'Nach Ausfall' });
     // More 503s than one attempt's retries: the attempt fails, the backoff timer runs, the next attempt succeeds.
     advoware.faults.add({ method: 'PUT', path: 'Beteiligte', status: 503, times: 4 });
-    await requester.requestBeteiligteSync(id, 'update');
+    await harness.requester().requestBeteiligteSync(id, 'update');
     const statuses = new Set<string>();
-    const handle = hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id));
-    const done: Promise<BeteiligteSyncResult> = hub.run(() => handle.result());
+    const handle = harness.hub().client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id));
+    const done: Promise<BeteiligteSyncResult> = harness.hub().run(() => handle.result());
     let finished = false;
     void done.finally(() => (finished = true));
     while (!finished) {
@@ -321,8 +256,12 @@ describe('Beteiligte sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real
     advoware.faults.clear();
     // The test policy resets after 2 s; EspoCRM stores whole seconds, so wait past the next full second.
     await sleep(3_200);
-    await hub.run(() => hub.client.workflow.execute(beteiligteSweepWorkflow, { taskQueue: hub.taskQueue, workflowId: `sweep-${randomUUID()}` }));
-    await hub.run(() => hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result());
+    await harness
+      .hub()
+      .run(() =>
+        harness.hub().client.workflow.execute(beteiligteSweepWorkflow, { taskQueue: harness.hub().taskQueue, workflowId: `sweep-${randomUUID()}` }),
+      );
+    await harness.hub().run(() => harness.hub().client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result());
     assert.equal(entity(id).syncStatus, 'clean');
     assert.equal(advoware.getBeteiligte(betNr).name, 'Abgelehnt');
     assert.equal(espocrm.notifications('admin-user').length, 1);
@@ -331,12 +270,14 @@ describe('Beteiligte sync workflow (EspoCRM ⇄ Advoware Stammdaten) on the real
   it('the sweep pages through every Beteiligte that needs a sync and signals each', async () => {
     const ids = Array.from({ length: 7 }, (_, i) => espocrm.userCreate(ENTITY, { firmenname: `Sweep ${i} GmbH` }).id);
     const clean = await linkedPerson();
-    const result = await hub.run(() =>
-      hub.client.workflow.execute(beteiligteSweepWorkflow, { taskQueue: hub.taskQueue, workflowId: `sweep-${randomUUID()}` }),
-    );
+    const result = await harness
+      .hub()
+      .run(() =>
+        harness.hub().client.workflow.execute(beteiligteSweepWorkflow, { taskQueue: harness.hub().taskQueue, workflowId: `sweep-${randomUUID()}` }),
+      );
     assert.equal(result.signalled, 7);
     for (const id of ids) {
-      await hub.run(() => hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result());
+      await harness.hub().run(() => harness.hub().client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result());
       assert.equal(entity(id).syncStatus, 'clean');
     }
     assert.equal(entity(clean.id).syncStatus, 'clean');

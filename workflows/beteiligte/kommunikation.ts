@@ -4,7 +4,7 @@ import type { EspoBeteiligte } from '../../contracts/espocrm';
 import type { AdvowareKommunikationAction } from '../../domain/kommunikation/actions';
 import { summarizeKommunikationPlan } from '../../domain/kommunikation/actions';
 import { entriesAfterWrites, type KommunikationWritten } from '../../domain/kommunikation/after-writes';
-import { kommunikationHash, pendingEspoHash } from '../../domain/kommunikation/hash';
+import { espoKommunikationHash, kommunikationHash, pendingEspoHash } from '../../domain/kommunikation/hash';
 import { planKommunikationSync } from '../../domain/kommunikation/plan';
 import { describeSkipped } from '../../domain/kommunikation/report';
 import type { SyncCalls } from './activities';
@@ -22,6 +22,11 @@ export interface KommunikationStepInput {
 
 export interface KommunikationStep {
   outcome: KommunikationOutcome;
+  /**
+   * A user changed EspoCRM's e-mail/phone data after the run read them: the step wrote nothing (its EspoCRM write
+   * would have overwritten the edit) and the workflow runs again at once.
+   */
+  editedDuringRun: boolean;
   /** For the run's final EspoCRM write: changed hashes, and EspoCRM's arrays when they did not go earlier. */
   patch: Partial<EspoBeteiligte>;
   /** EspoCRM's e-mail/phone content hash after the run; the final write's answer showing another means a user edited meanwhile. */
@@ -39,6 +44,24 @@ export async function syncKommunikation(input: KommunikationStepInput, api: Sync
   const { espoId, entity, betNr, kommunikation } = input;
   const plan = planKommunikationSync({ espo: entity, advoware: kommunikation, stored: entity, forceEspoWins: input.forceEspoWins });
   const patch: Partial<EspoBeteiligte> = {};
+  const outcome: KommunikationOutcome = {
+    reason: plan.decision.reason,
+    espoWins: plan.decision.espoWins,
+    actions: summarizeKommunikationPlan(plan),
+    skipped: plan.skipped,
+  };
+
+  // EspoCRM takes the arrays whole: written from the run's first read they would undo a user's edit saved since.
+  // One more read tells; the window left is that read's answer to the write, milliseconds instead of the run.
+  if (plan.espo && (await editedSinceRead(input, api, calls))) {
+    return {
+      outcome: { ...outcome, actions: [], reason: EDITED_REASON },
+      editedDuringRun: true,
+      patch,
+      espoHashAfter: plan.espoHashAfter,
+      problem: null,
+    };
+  }
 
   if (plan.espo) {
     const arrays = { emailAddressData: plan.espo.emailAddressData, phoneNumberData: plan.espo.phoneNumberData };
@@ -61,11 +84,19 @@ export async function syncKommunikation(input: KommunikationStepInput, api: Sync
   if (plan.espoHashAfter !== entity.kommunikationEspoHash) patch.kommunikationEspoHash = plan.espoHashAfter;
 
   return {
-    outcome: { reason: plan.decision.reason, espoWins: plan.decision.espoWins, actions: summarizeKommunikationPlan(plan), skipped: plan.skipped },
+    outcome,
+    editedDuringRun: false,
     patch,
     espoHashAfter: plan.espoHashAfter,
     problem: describeSkipped(plan.skipped),
   };
+}
+
+const EDITED_REASON = "EspoCRM's e-mail or phone data changed during the run: nothing written, the next run syncs them";
+
+async function editedSinceRead({ espoId, entity }: KommunikationStepInput, api: SyncCalls, calls: CallCounter): Promise<boolean> {
+  const fresh = await calls.call(() => api.espoGetBeteiligte(espoId));
+  return !fresh || espoKommunikationHash(fresh.entity) !== espoKommunikationHash(entity);
 }
 
 async function perform(api: SyncCalls, betNr: number, action: AdvowareKommunikationAction): Promise<KommunikationWritten> {

@@ -92,10 +92,13 @@ export async function syncStammdaten(
     }
     case 'advoware_newer': {
       const fromAdvoware = advowareToEspo(advo);
-      const writtenHash = stammdatenHash({ ...entity, ...fromAdvoware });
+      const changed = stammdatenChanges(entity, fromAdvoware);
+      // Only what differs: a user's edit of another field saved meanwhile survives, and the answer's hash shows it.
+      const fields: Partial<EspoBeteiligte> = Object.fromEntries(changed.map((key) => [key, fromAdvoware[key as keyof typeof fromAdvoware]]));
+      const writtenHash = stammdatenHash({ ...entity, ...fields });
       const statusPatch = synced(advo.rowId, writtenHash);
-      const outcome: RunOutcome = { decision: 'advoware_newer', fieldsChanged: stammdatenChanges(entity, fromAdvoware), apiCalls: 0, betNr };
-      return { ...step, outcome, patch: { ...fromAdvoware, ...statusPatch }, statusPatch, writtenHash };
+      const outcome: RunOutcome = { decision: 'advoware_newer', fieldsChanged: changed, apiCalls: 0, betNr };
+      return { ...step, outcome, patch: { ...fields, ...statusPatch }, statusPatch, writtenHash };
     }
     case 'espocrm_newer':
     case 'initial_sync':

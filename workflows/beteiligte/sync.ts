@@ -130,7 +130,8 @@ async function finishRun(
       calls,
     );
     outcome.kommunikation = kommunikation.outcome;
-    espoHashAfter = kommunikation.espoHashAfter;
+    if (kommunikation.editedDuringRun) outcome.editedDuringRun = true;
+    else espoHashAfter = kommunikation.espoHashAfter;
     const problem = kommunikation.problem ?? '';
     const problemChanged = problem !== (entity.syncErrorMessage ?? '');
     // Anything to record, or a status left from a user's edit that turned out to need nothing: one write.
