@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { DEMO_IDS } from '../../simulators/espocrm/seed';
 import { sandboxEnvironment } from './npm-start';
 
 const run = promisify(execFile);
@@ -107,6 +108,37 @@ describe('npm start (sandbox mode), end to end', () => {
 
     await espoAdmin(`/entities/CBeteiligte/${created.id}`, 'PATCH', { lastName: 'Sandkasten' });
     await eventually(async () => ((await advowareParty(betNr))?.name === 'Sandkasten' ? true : undefined), 30_000, 'the edit in Advoware');
+  });
+
+  it('a phone number added to a demo Beteiligte in EspoCRM reaches Advoware with a marker; removed, it leaves an empty slot', async () => {
+    // Schmidt Immobilien GmbH (betNr 100003) has an empty mobile slot in Advoware's demo data (README walkthrough).
+    const id = DEMO_IDS.schmidtImmobilien;
+    const office = { phoneNumber: '+49 89 5550100', type: 'Office', primary: true };
+    const fax = { phoneNumber: '+49 89 5550199', type: 'Fax', primary: false };
+    const kommunikationen = async () => {
+      const res = await gateway('/advoware/proxy?path=api/v1/advonet/Beteiligte/100003/Kommunikationen');
+      assert.equal(res.status, 200);
+      return (await res.json()) as { id: number; tlf: string; bemerkung: string | null; online: boolean }[];
+    };
+    const slotId = (await kommunikationen()).find((k) => k.bemerkung === '[ESPOCRM-SLOT:3]')?.id;
+    assert.ok(slotId, 'the demo data has the slot');
+
+    await espoAdmin(`/entities/CBeteiligte/${id}`, 'PATCH', {
+      phoneNumberData: [office, fax, { phoneNumber: '0170 5551234', type: 'Mobile', primary: false }],
+    });
+    const filled = await eventually(async () => (await kommunikationen()).find((k) => k.tlf === '0170 5551234'), 30_000, 'the number in Advoware');
+    assert.equal(filled.id, slotId, 'the slot was reused, no new entry');
+    assert.equal(filled.bemerkung, `[ESPOCRM:${Buffer.from('0170 5551234').toString('base64')}:3]`);
+    const zentrale = (await kommunikationen()).find((k) => k.tlf === '+49 89 5550100');
+    assert.match(zentrale?.bemerkung ?? '', /^\[ESPOCRM:[^\]]+:1\] Zentrale$/, "the first sync marked the office number and kept the user's remark");
+
+    await espoAdmin(`/entities/CBeteiligte/${id}`, 'PATCH', { phoneNumberData: [office, fax] });
+    const emptied = await eventually(
+      async () => (await kommunikationen()).find((k) => k.id === slotId && k.tlf === ''),
+      30_000,
+      'the entry emptied into a slot',
+    );
+    assert.deepEqual({ bemerkung: emptied.bemerkung, online: emptied.online }, { bemerkung: '[ESPOCRM-SLOT:3]', online: false });
   });
 
   it('a Beteiligte made dirty without a webhook is picked up by a manually triggered sweep', async () => {
