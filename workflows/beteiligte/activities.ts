@@ -16,9 +16,10 @@ type RepeatSafe = Pick<BeteiligteActivities, 'espoGetBeteiligte' | 'advowareGetB
 
 /**
  * Writes that must not repeat once they landed: Advoware POSTs (a second Beteiligte or entry), the Beteiligte PUT
- * (a second rowId), and notifications (a second message). A Kommunikation PUT may repeat: its answer's rowId is
- * what the run hashes, and the entry holds the same values either way. Regular activities: the server records each completion at once, so a
- * worker crash after the write does not run it again (test/workflows/beteiligte-worker-crash.test.ts).
+ * (a second rowId), and notifications (a second message). Regular activities: the server records each completion
+ * at once, so a worker crash after the write does not run it again (test/workflows/beteiligte-worker-crash.test.ts).
+ * A Kommunikation PUT may repeat (it is local): the entry holds the same values either way, and the run hashes the
+ * rowId of the answer it kept.
  */
 type LandOnce = Pick<BeteiligteActivities, 'advowareCreateBeteiligte' | 'advowareUpdateBeteiligte' | 'advowareCreateKommunikation' | 'espoNotify'>;
 
