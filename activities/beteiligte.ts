@@ -1,10 +1,21 @@
 import { asyncLocalStorage } from '@temporalio/activity';
-import type { Beteiligte, BeteiligteWrite, KommunikationCreate, KommunikationWrite } from '../contracts/advoware';
+import type {
+  Adresse,
+  AdresseCreate,
+  AdresseWrite,
+  Beteiligte,
+  BeteiligteWrite,
+  KommunikationCreate,
+  KommunikationWrite,
+} from '../contracts/advoware';
+import { externalFailure } from '../clients/errors';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
 import type { LoadedBeteiligte, NotificationRequest, StoredBeteiligte } from '../contracts/beteiligte';
 import { isFailure } from '../contracts/failures';
 import type { EspoBeteiligte } from '../contracts/espocrm';
+import { espoAdressenHash } from '../domain/adressen/hash';
+import { markerKey } from '../domain/adressen/model';
 import { stammdatenHash } from '../domain/beteiligte/hash';
 import type { KommunikationWritten } from '../domain/kommunikation/after-writes';
 import { espoKommunikationHash } from '../domain/kommunikation/hash';
@@ -36,7 +47,11 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
      */
     async espoUpdateBeteiligte(id: string, patch: Partial<EspoBeteiligte>): Promise<StoredBeteiligte> {
       const stored = await deps.espocrm.update<EspoBeteiligte & EspoEntity>(ENTITY, id, patch);
-      return { currentHash: stammdatenHash(stored), kommunikationEspoHash: espoKommunikationHash(stored) };
+      return {
+        currentHash: stammdatenHash(stored),
+        kommunikationEspoHash: espoKommunikationHash(stored),
+        adressenEspoHash: espoAdressenHash(stored),
+      };
     },
 
     async espoNotify(request: NotificationRequest): Promise<void> {
@@ -82,6 +97,38 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
       return { entryId: id, rowId: updated.rowId || null };
     },
 
+    async advowareListAdressen(betNr: number): Promise<Adresse[]> {
+      return deps.advoware.listAdressen(betNr);
+    },
+
+    /**
+     * A second POST would be a second address, which can never be deleted: a regular activity, recorded once it
+     * landed. A retry after a POST that landed but answered too late finds its marker and takes that address.
+     */
+    async advowareCreateAdresse(betNr: number, data: AdresseCreate): Promise<AdresseWritten> {
+      if (activityAttempt() > 1) {
+        const key = markerKey(data);
+        const landed = (await deps.advoware.listAdressen(betNr)).find((a) => key !== null && markerKey(a) === key);
+        if (landed) return written(landed);
+      }
+      return written(await deps.advoware.createAdresse(betNr, data));
+    },
+
+    /**
+     * SPEC §3.2: the reihenfolgeIndex is not stable, so every PUT (a retry too) reads the addresses right before and
+     * finds the one carrying `marker`. Two calls; the same four fields again if repeated.
+     */
+    async advowareUpdateAdresse(betNr: number, marker: string, data: AdresseWrite): Promise<AdresseWritten> {
+      const key = markerKey({ bemerkung: marker });
+      const current = (await deps.advoware.listAdressen(betNr)).find((a) => key !== null && markerKey(a) === key);
+      if (!current) {
+        // Only a user inside Advoware can remove an address: the attempt fails, and the next one plans from a fresh read.
+        const path = `Beteiligte/${betNr}/Adressen`;
+        throw externalFailure({ system: 'Advoware', kind: 'NotFound', method: 'PUT', path }, `no address carries "${marker}" any more`);
+      }
+      return written(await deps.advoware.updateAdresse(betNr, current.reihenfolgeIndex, data));
+    },
+
     /** The PUT answers with the new rowId, so no GET follows. */
     async advowareUpdateBeteiligte(betNr: number, data: BeteiligteWrite): Promise<{ rowId: string }> {
       const updated = await deps.advoware.updateBeteiligte(betNr, data);
@@ -89,5 +136,12 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
     },
   };
 }
+
+/** What an address write answered, for the run's result. */
+export interface AdresseWritten {
+  reihenfolgeIndex: number;
+}
+
+const written = (adresse: Adresse): AdresseWritten => ({ reihenfolgeIndex: adresse.reihenfolgeIndex });
 
 export type BeteiligteActivities = ReturnType<typeof createBeteiligteActivities>;

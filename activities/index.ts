@@ -3,8 +3,9 @@ import type { EspoCrmClient } from '../clients/espocrm/client';
 import type { GoogleCalendarApi } from '../clients/google/calendar-api';
 import type { CalendarStateStore } from '../clients/redis/calendar-state';
 import type { SyncRequester } from '../clients/temporal/sync-requests';
-import type { CalendarSyncConfig, BeteiligteSyncConfig } from '../config/env';
+import type { BankverbindungenSyncConfig, CalendarSyncConfig, BeteiligteSyncConfig } from '../config/env';
 import { createCalendarActivities } from './calendar';
+import { createBankverbindungenActivities } from './bankverbindungen';
 import { createBeteiligteActivities } from './beteiligte';
 import { createSettingsActivities } from './settings';
 import { createSweepActivities } from './sweep';
@@ -17,6 +18,7 @@ export interface ActivityDeps {
   /** Receives notifications for Beteiligte without an assigned user. */
   adminUserId: string;
   beteiligteSync: BeteiligteSyncConfig;
+  bankverbindungenSync: BankverbindungenSyncConfig;
   google: GoogleCalendarApi;
   calendarState: CalendarStateStore;
   calendarSync: CalendarSyncConfig;
@@ -27,7 +29,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createBeteiligteActivities(deps),
     ...createSweepActivities({ ...deps, staleSeconds: deps.beteiligteSync.BETEILIGTE_SYNC_STALE_SECONDS }),
-    ...createSettingsActivities(deps.beteiligteSync),
+    ...createSettingsActivities({ ...deps.beteiligteSync, ...deps.bankverbindungenSync }),
+    ...createBankverbindungenActivities(deps),
     ...createCalendarActivities(deps),
   };
 }

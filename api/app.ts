@@ -9,6 +9,7 @@ import { requireApiKey } from './middleware/api-key';
 import { errorHandler, notFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { advowareProxyRouter } from './routes/advoware-proxy';
+import { bankverbindungenWebhookRouter } from './routes/bankverbindungen-webhooks';
 import { beteiligteWebhookRouter } from './routes/beteiligte-webhooks';
 import { calendarSyncRouter } from './routes/calendar-sync';
 import { healthRouter, type ReadinessCheck } from './routes/health';
@@ -52,6 +53,7 @@ export function createApp(deps: GatewayDeps): Express {
     },
   });
   app.use(beteiligteWebhookRouter({ ...deps, ingest, webhookMetrics }));
+  app.use(bankverbindungenWebhookRouter({ ...deps, webhookMetrics }));
 
   app.use(express.json({ limit: deps.bodyLimit }));
   const apiKey = requireApiKey(deps.apiKeys);

@@ -1,6 +1,6 @@
 import { STORAGE_VARIANTS, type StorageVariant } from './ingest';
 
-export const PART_NAMES = ['proxy', 'beteiligte', 'kommunikation', 'drain', 'ingest', 'calendar'] as const;
+export const PART_NAMES = ['proxy', 'beteiligte', 'kommunikation', 'adressen', 'bankverbindungen', 'drain', 'ingest', 'calendar'] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 export interface BenchOptions {

@@ -4,6 +4,8 @@ import { GOOGLE_QUOTA_PER_MINUTE, measureCalendar } from './calendar';
 import type { BenchContext, PartResult } from './context';
 import { measureDrain } from './drain';
 import { measureIngest } from './ingest';
+import { measureAdressen } from './adressen';
+import { measureBankverbindungen } from './bankverbindungen';
 import { measureKommunikation } from './kommunikation';
 import type { BenchOptions, PartName } from './options';
 import { measureProxy } from './proxy';
@@ -95,6 +97,40 @@ export const PARTS: Record<PartName, Part> = {
           row('API calls: number added', Math.max(...f.numberAddedCalls), 'calls', atMost(4), `most in any sample; did ${f.lastActions.join(', ')}`),
           row('no change (e-mail and phone numbers), webhook → run closed, p50', f.noChange.p50, 'ms', undefined, `p95 ${ms(f.noChange.p95)}`),
           row('API calls: no change', Math.max(...f.noChangeCalls), 'calls', atMost(2), 'most in any sample'),
+        ],
+      };
+    },
+  },
+  adressen: {
+    title: 'Adressen sync: the billing street changed in EspoCRM (gateway → Temporal → worker process)',
+    async run(ctx, o) {
+      const f = await measureAdressen(ctx, o.samples);
+      return {
+        json: { ...f },
+        rows: [
+          row('street changed in EspoCRM → in Advoware and clean, p50', f.streetChanged.p50, 'ms', undefined, `p95 ${ms(f.streetChanged.p95)}`),
+          row(
+            'API calls: address updated',
+            Math.max(...f.streetChangedCalls),
+            'calls',
+            atMost(6),
+            `most in any sample; did ${f.lastActions.join(', ')}; a fresh read before the PUT`,
+          ),
+        ],
+      };
+    },
+  },
+  bankverbindungen: {
+    title: 'Bankverbindungen sync: a new bank account, and the same account unchanged (gateway → Temporal → worker process)',
+    async run(ctx, o) {
+      const f = await measureBankverbindungen(ctx, o.samples);
+      return {
+        json: { ...f },
+        rows: [
+          row('bank account created, webhook → run closed, p50', f.created.p50, 'ms', undefined, `p95 ${ms(f.created.p95)}`),
+          row('API calls: bank account created', Math.max(...f.createdCalls), 'calls', atMost(5), 'GETs account, party, Advoware; POST; EspoCRM PUT'),
+          row('bank account unchanged, webhook → run closed, p50', f.unchanged.p50, 'ms', undefined, `p95 ${ms(f.unchanged.p95)}`),
+          row('API calls: bank account unchanged', Math.max(...f.unchangedCalls), 'calls', atMost(2), 'GET EspoCRM, GET Advoware'),
         ],
       };
     },

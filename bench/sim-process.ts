@@ -3,6 +3,7 @@
  * share the bench's event loop. The parent drives them over the IPC channel (`bench/sim-client.ts`): seeding,
  * a user's edits, injected latency, call counts, and a notice the moment both sides are consistent.
  */
+import { espoAdressenHash } from '../domain/adressen/hash';
 import { stammdatenHash } from '../domain/beteiligte/hash';
 import { espoKommunikationHash } from '../domain/kommunikation/hash';
 import { readTags } from '../domain/calendar/tags';
@@ -52,6 +53,14 @@ function phoneSynced(espoId: string, phoneNumber: string): boolean {
   if (!record || record.syncStatus !== 'clean' || typeof record.betnr !== 'number') return false;
   if (record.kommunikationEspoHash !== espoKommunikationHash(record)) return false;
   return advoware.listKommunikationen(record.betnr).some((k) => k.tlf === phoneNumber);
+}
+
+/** Advoware's billing address has `street`, EspoCRM says `clean` with the address hash of what it holds. */
+function addressSynced(espoId: string, street: string): boolean {
+  const record = espocrm.getRecord(ENTITY, espoId) as (EspoBeteiligte & { id: string }) | undefined;
+  if (!record || record.syncStatus !== 'clean' || typeof record.betnr !== 'number') return false;
+  if (record.adressenEspoHash !== espoAdressenHash(record)) return false;
+  return advoware.listAdressen(record.betnr).some((a) => a.strasse === street);
 }
 
 function checkWatches(): void {
@@ -127,6 +136,42 @@ export const handlers = {
   /** Resolves with the time (`nowMs`) both sides held `phoneNumber`. */
   waitPhoneSynced(espoId: string, phoneNumber: string, timeoutMs: number): Promise<number> {
     return waitFor(espoId, () => phoneSynced(espoId, phoneNumber), timeoutMs, `${phoneNumber} synced`);
+  },
+  /** A Beteiligte with a billing address, as the Adressen part starts from. */
+  createBeteiligteWithAddress(label: string): string {
+    return espocrm.userCreate(ENTITY, {
+      firstName: 'Bench',
+      lastName: label,
+      billingAddressStreet: 'Benchstraße 0',
+      billingAddressPostalCode: '10115',
+      billingAddressCity: 'Berlin',
+      billingAddressCountry: 'Deutschland',
+    }).id;
+  },
+  /** A user changes the billing street in EspoCRM; answers the changed attributes, as EspoCRM's webhook item carries them. */
+  editEspoAddressStreet(espoId: string, street: string): Record<string, unknown> {
+    espocrm.userUpdate(ENTITY, espoId, { billingAddressStreet: street });
+    return { id: espoId, billingAddressStreet: street };
+  },
+  /** Resolves with the time (`nowMs`) both sides held `street`. */
+  waitAddressSynced(espoId: string, street: string, timeoutMs: number): Promise<number> {
+    return waitFor(espoId, () => addressSynced(espoId, street), timeoutMs, `${street} synced`);
+  },
+  /** A party in Advoware and linked in EspoCRM (betnr set), as the Bankverbindungen part starts from. */
+  createLinkedParty(label: string): string {
+    const betNr = advoware.createBeteiligte({ name: label, vorname: 'Bench' }).betNr;
+    return espocrm.userCreate(ENTITY, { firstName: 'Bench', lastName: label, betnr: betNr, syncStatus: 'clean' }).id;
+  },
+  /** A user enters a bank account of the party in EspoCRM. */
+  createBankAccount(partyId: string, iban: string): string {
+    return espocrm.userCreate('CBankverbindungen', {
+      name: 'Bench',
+      iban,
+      bic: 'COBADEFFXXX',
+      bank: 'Commerzbank',
+      kontoinhaber: 'Bench',
+      cBeteiligteId: partyId,
+    }).id;
   },
   notClean(espoIds: string[]): number {
     return espoIds.filter((id) => espocrm.getRecord(ENTITY, id)?.syncStatus !== 'clean').length;

@@ -3,6 +3,8 @@ import { signWebhookBody } from '../simulators/espocrm/simulator';
 import { SANDBOX_ESPOCRM } from '../simulators/sandbox-credentials';
 
 export type WebhookEvent = 'create' | 'update' | 'delete';
+/** The path segment of the entity's webhook: `/vmh/webhook/<entity>/<event>`. */
+export type WebhookEntity = 'beteiligte' | 'bankverbindungen';
 
 /** What EspoCRM sends: one item per record, `update` items with the changed attributes only. */
 export type WebhookItem = { id: string } & Record<string, unknown>;
@@ -14,9 +16,14 @@ export const randomEspoId = (): string => randomBytes(9).toString('hex').slice(0
  * POSTs a webhook batch to the gateway as EspoCRM does, signed with the webhook's id and secret. Resolves with
  * the status; the body is read so the connection is free for the next request.
  */
-export async function postWebhook(gatewayUrl: string, event: WebhookEvent, items: readonly WebhookItem[]): Promise<number> {
+export async function postWebhook(
+  gatewayUrl: string,
+  event: WebhookEvent,
+  items: readonly WebhookItem[],
+  entity: WebhookEntity = 'beteiligte',
+): Promise<number> {
   const body = JSON.stringify(items);
-  const res = await fetch(`${gatewayUrl}/vmh/webhook/beteiligte/${event}`, {
+  const res = await fetch(`${gatewayUrl}/vmh/webhook/${entity}/${event}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Signature': signWebhookBody(SANDBOX_ESPOCRM.webhookId, SANDBOX_ESPOCRM.webhookSecret, body) },
     body,
@@ -26,7 +33,12 @@ export async function postWebhook(gatewayUrl: string, event: WebhookEvent, items
 }
 
 /** Like `postWebhook`, but a status other than 200 is an error (the measurement would be meaningless). */
-export async function postWebhookOk(gatewayUrl: string, event: WebhookEvent, items: readonly WebhookItem[]): Promise<void> {
-  const status = await postWebhook(gatewayUrl, event, items);
+export async function postWebhookOk(
+  gatewayUrl: string,
+  event: WebhookEvent,
+  items: readonly WebhookItem[],
+  entity: WebhookEntity = 'beteiligte',
+): Promise<void> {
+  const status = await postWebhook(gatewayUrl, event, items, entity);
   if (status !== 200) throw new Error(`gateway answered ${status} to a ${event} webhook of ${items.length} item(s)`);
 }

@@ -77,6 +77,14 @@ export const beteiligteSyncEnv = z.object({
   BETEILIGTE_SYNC_CALL_TIMEOUT_SECONDS: positiveInt.default(60),
 });
 
+/** Bank account sync (SPEC §5.5); its retries follow the BETEILIGTE_SYNC_* status machine. */
+export const bankverbindungenSyncEnv = z.object({
+  /** How long a run waits for its party's first sync (the party's betNr) before it fails and retries later. */
+  BANKVERBINDUNGEN_SYNC_PARTY_WAIT_SECONDS: positiveInt.default(600),
+  /** How often a waiting run re-reads the party. */
+  BANKVERBINDUNGEN_SYNC_PARTY_POLL_SECONDS: positiveInt.default(15),
+});
+
 const bool = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /**
@@ -168,6 +176,7 @@ export type GatewayConfig = z.infer<typeof gatewayEnv>;
 export type WorkerConfig = z.infer<typeof workerEnv>;
 export type SandboxConfig = z.infer<typeof sandboxEnv>;
 export type BeteiligteSyncConfig = z.infer<typeof beteiligteSyncEnv>;
+export type BankverbindungenSyncConfig = z.infer<typeof bankverbindungenSyncEnv>;
 export type GoogleConfig = z.infer<typeof googleEnv>;
 export type CalendarSyncConfig = z.infer<typeof calendarSyncEnv>;
 
@@ -185,6 +194,7 @@ export const workerConfigSchema = temporalEnv
   .extend(espocrmEnv.shape)
   .extend(workerEnv.shape)
   .extend(beteiligteSyncEnv.shape)
+  .extend(bankverbindungenSyncEnv.shape)
   .extend(calendarSyncEnv.shape)
   .extend(googleEnv.shape)
   .extend(loggingEnv.shape)
@@ -196,6 +206,7 @@ export const activityConfigSchema = advowareEnv
   .extend(espocrmEnv.shape)
   .extend(googleEnv.shape)
   .extend(beteiligteSyncEnv.shape)
+  .extend(bankverbindungenSyncEnv.shape)
   .extend(calendarSyncEnv.shape)
   .refine(googleAuthIsSet, googleAuthRequired);
 export type ActivityConfig = z.infer<typeof activityConfigSchema>;
@@ -218,6 +229,7 @@ export const allEnvSchemas = [
   loggingEnv,
   workerEnv,
   beteiligteSyncEnv,
+  bankverbindungenSyncEnv,
   googleEnv,
   calendarSyncEnv,
   sandboxEnv,

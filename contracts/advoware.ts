@@ -43,6 +43,35 @@ export interface Beteiligte {
   kommunikation?: Kommunikation[];
 }
 
+/**
+ * One address of a Beteiligte (`…/Beteiligte/{betNr}/Adressen`, SPEC §3.2). `reihenfolgeIndex` addresses it for PUT
+ * but is not stable; `bemerkung` carries the hub's marker, the only stable key.
+ */
+export interface Adresse {
+  reihenfolgeIndex: number;
+  rowId?: string | null;
+  strasse: string | null;
+  plz: string | null;
+  ort: string | null;
+  land: string | null;
+  postfach: string | null;
+  postfachPlz: string | null;
+  zusatz: string | null;
+  anschrift: string | null;
+  standardAnschrift: boolean | null;
+  /** `"2025-01-05T00:00:00"` */
+  gueltigVon: string | null;
+  /** Read-only: no soft delete through the API. */
+  gueltigBis?: string | null;
+  bemerkung: string | null;
+}
+
+/** Body of `PUT …/Adressen/{reihenfolgeIndex}`: the only four fields Advoware writes after creation. */
+export type AdresseWrite = Pick<Adresse, 'strasse' | 'plz' | 'ort' | 'zusatz'>;
+
+/** Body of `POST …/Adressen`: all 11 fields, the only moment the read-only ones and the marker can be set. */
+export type AdresseCreate = Omit<Adresse, 'reihenfolgeIndex' | 'rowId' | 'gueltigBis'>;
+
 export type BeteiligteWrite = Partial<Omit<Beteiligte, 'betNr' | 'rowId' | 'kommunikation' | 'geaendertAm'>>;
 
 export interface Mitarbeiter {

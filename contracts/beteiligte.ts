@@ -42,6 +42,30 @@ export interface RunOutcome {
   editedDuringRun?: boolean;
   /** The run's Kommunikation step (SPEC §5.3); absent when the run did not get that far. */
   kommunikation?: KommunikationOutcome;
+  /** The run's Adressen step (SPEC §5.4); absent when the run did not get that far. */
+  adressen?: AdressenOutcome;
+}
+
+/** What the Adressen step decided and wrote, and what it could not write. */
+export interface AdressenOutcome {
+  reason: string;
+  /** One line per Advoware write or match: the EspoCRM address (`<espoId>:billing`), the action, the fields written. */
+  actions: { address: string; action: 'create' | 'update' | 'matchedUnmarked'; fields: string[]; reihenfolgeIndex?: number }[];
+  /** Changes Advoware cannot take (a read-only field, a deletion), each with the value there and the one in EspoCRM. */
+  unsyncable: AdresseDifference[];
+  /** Of those, the ones notified by this run (the others were notified by an earlier one). */
+  notified: number;
+}
+
+/** One change to an address that Advoware cannot apply (SPEC §3.2: read-only after creation, DELETE 403). */
+export interface AdresseDifference {
+  address: string;
+  /** The Advoware field, or `address` for the whole address (deleted in EspoCRM). */
+  field: string;
+  /** Advoware's value (what stays). */
+  advoware: string;
+  /** EspoCRM's value (what could not be written); empty for a deletion. */
+  espocrm: string;
 }
 
 /** What the Kommunikation step decided and wrote; values masked to their last four characters. */
@@ -100,6 +124,8 @@ export interface StoredBeteiligte {
   currentHash: string;
   /** The same for its e-mail and phone data (absent in histories recorded before the Kommunikation sync). */
   kommunikationEspoHash?: string;
+  /** The same for its addresses (absent in histories recorded before the Adressen sync). */
+  adressenEspoHash?: string;
 }
 
 export interface NotificationRequest {

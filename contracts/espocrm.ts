@@ -74,6 +74,21 @@ export interface EspoBeteiligte {
   assignedUserId?: string | null;
   emailAddressData?: EspoEmailAddress[] | null;
   phoneNumberData?: EspoPhoneNumber[] | null;
+  /** EspoCRM's `address` field type, twice: the billing and the shipping address (SPEC §5.4). */
+  billingAddressStreet?: string | null;
+  billingAddressPostalCode?: string | null;
+  billingAddressCity?: string | null;
+  billingAddressState?: string | null;
+  billingAddressCountry?: string | null;
+  shippingAddressStreet?: string | null;
+  shippingAddressPostalCode?: string | null;
+  shippingAddressCity?: string | null;
+  shippingAddressState?: string | null;
+  shippingAddressCountry?: string | null;
+  /** Content hash of the two addresses at the last sync: only a different one makes a run read Advoware's Adressen. */
+  adressenEspoHash?: string | null;
+  /** Address differences Advoware cannot take that were already notified (domain/adressen/report.ts), so each is told once. */
+  adressenReported?: string | null;
 }
 
 /** The attributes the Stammdaten mapping reads; the hash covers exactly these. */

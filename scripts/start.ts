@@ -145,6 +145,7 @@ async function startSandbox(hub: Supervisor, config: SandboxConfig, stateDir: st
   // EspoCRM's webhooks point at the gateway, as an administrator would register them in the CRM.
   for (const event of ['create', 'update', 'delete']) {
     sandbox.espocrm.registerWebhook(`CBeteiligte.${event}`, `${gatewayUrl}/vmh/webhook/beteiligte/${event}`);
+    sandbox.espocrm.registerWebhook(`CBankverbindungen.${event}`, `${gatewayUrl}/vmh/webhook/bankverbindungen/${event}`);
   }
 
   const firstKey = apiKeys.split(',')[0]?.trim() ?? '';

@@ -34,6 +34,7 @@ export function composeActivities(config: ActivityConfig, services: ActivityServ
     requester: new SyncRequester(services.client, services.taskQueue),
     adminUserId: config.ESPOCRM_ADMIN_USER_ID,
     beteiligteSync: config,
+    bankverbindungenSync: config,
     calendarSync: config,
   });
 }

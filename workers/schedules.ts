@@ -1,4 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { BANKVERBINDUNGEN_SWEEP_SCHEDULE_ID, BANKVERBINDUNGEN_SWEEP_WORKFLOW_ID, bankverbindungenSweepRef } from '../contracts/bankverbindungen';
 import { BETEILIGTE_SWEEP_SCHEDULE_ID, BETEILIGTE_SWEEP_WORKFLOW_ID, beteiligteSweepRef } from '../contracts/beteiligte';
 import { CALENDAR_SYNC_ALL_WORKFLOW_ID, CALENDAR_SYNC_SCHEDULE_ID, calendarSyncAllRef } from '../contracts/calendar';
 
@@ -37,7 +38,13 @@ export async function ensureSchedules(client: Client, taskQueue: string, interva
     // A run still going when the next is due (a big initial sync) makes the next one pointless.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
   };
-  await Promise.all([upsertSchedule(client, sweep), upsertSchedule(client, calendar)]);
+  // Bank accounts carry the same status fields: the same filter, on the same interval (SPEC §5.1, §5.5).
+  const bankSweep: ScheduleOptions = {
+    ...sweep,
+    scheduleId: BANKVERBINDUNGEN_SWEEP_SCHEDULE_ID,
+    action: { ...sweep.action, workflowType: bankverbindungenSweepRef.workflowType, workflowId: BANKVERBINDUNGEN_SWEEP_WORKFLOW_ID },
+  };
+  await Promise.all([upsertSchedule(client, sweep), upsertSchedule(client, bankSweep), upsertSchedule(client, calendar)]);
 }
 
 async function upsertSchedule(client: Client, options: ScheduleOptions): Promise<void> {

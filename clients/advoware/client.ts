@@ -5,8 +5,19 @@ import { externalFailure } from '../errors';
 import { failForStatus, isSuccess, sendHttp, type HttpResponse } from '../http';
 import { SharedTokenCache } from './token-cache';
 import { requestAdvowareToken } from './token-source';
-import type { Beteiligte, BeteiligteWrite, Kommunikation, KommunikationCreate, KommunikationWrite, Mitarbeiter } from '../../contracts/advoware';
+import type {
+  Adresse,
+  AdresseCreate,
+  AdresseWrite,
+  Beteiligte,
+  BeteiligteWrite,
+  Kommunikation,
+  KommunikationCreate,
+  KommunikationWrite,
+  Mitarbeiter,
+} from '../../contracts/advoware';
 import type { Termin, TerminWrite } from '../../domain/calendar/types';
+import type { AdvowareBankverbindung, BankverbindungWrite } from '../../contracts/bankverbindungen';
 
 export const ADVOWARE_TOKEN_KEY = 'advoware_access_token';
 
@@ -120,6 +131,39 @@ export class AdvowareClient {
   async updateKommunikation(betNr: number, id: number, data: KommunikationWrite): Promise<Kommunikation> {
     const path = `${BETEILIGTE}/${betNr}/Kommunikationen/${id}`;
     return singleEntity(await this.call<Kommunikation | Kommunikation[]>('PUT', path, { body: data }), 'PUT', path);
+  }
+
+  /** Every Bankverbindung of the Beteiligte; `AdvowareNotFound` when the Beteiligte is gone. */
+  async listBankverbindungen(betNr: number): Promise<AdvowareBankverbindung[]> {
+    return this.call<AdvowareBankverbindung[]>('GET', `${BETEILIGTE}/${betNr}/Bankverbindungen`);
+  }
+
+  async createBankverbindung(betNr: number, data: BankverbindungWrite): Promise<AdvowareBankverbindung> {
+    const path = `${BETEILIGTE}/${betNr}/Bankverbindungen`;
+    return singleEntity(await this.call<AdvowareBankverbindung | AdvowareBankverbindung[]>('POST', path, { body: data }), 'POST', path);
+  }
+
+  /** The answer carries the entry's new rowId. */
+  async updateBankverbindung(betNr: number, id: number, data: BankverbindungWrite): Promise<AdvowareBankverbindung> {
+    const path = `${BETEILIGTE}/${betNr}/Bankverbindungen/${id}`;
+    return singleEntity(await this.call<AdvowareBankverbindung | AdvowareBankverbindung[]>('PUT', path, { body: data }), 'PUT', path);
+  }
+
+  /** The Beteiligte's addresses; the Beteiligte GET does not embed them. */
+  async listAdressen(betNr: number): Promise<Adresse[]> {
+    return this.call<Adresse[]>('GET', `${BETEILIGTE}/${betNr}/Adressen`);
+  }
+
+  /** All 11 fields: the only moment the read-only ones and the marker in `bemerkung` can be set (SPEC §3.2). */
+  async createAdresse(betNr: number, data: AdresseCreate): Promise<Adresse> {
+    const path = `${BETEILIGTE}/${betNr}/Adressen`;
+    return singleEntity(await this.call<Adresse | Adresse[]>('POST', path, { body: data }), 'POST', path);
+  }
+
+  /** Writes strasse, plz, ort and zusatz of the address now at `reihenfolgeIndex`, which is not stable: read it just before. */
+  async updateAdresse(betNr: number, reihenfolgeIndex: number, data: AdresseWrite): Promise<Adresse> {
+    const path = `${BETEILIGTE}/${betNr}/Adressen/${reihenfolgeIndex}`;
+    return singleEntity(await this.call<Adresse | Adresse[]>('PUT', path, { body: data }), 'PUT', path);
   }
 
   async listMitarbeiter(): Promise<Mitarbeiter[]> {

@@ -171,12 +171,17 @@ export class BeteiligteStore {
     return this.adresseAt(betNr, 1);
   }
 
+  /**
+   * The written address moves to reihenfolgeIndex 1 (the most recently changed first), so every other index may
+   * shift: a client that PUTs by an index it read before another write hits the wrong address (SPEC §3.2).
+   */
   updateAdresse(betNr: number, reihenfolgeIndex: number, patch: Partial<AdresseFields>): Adresse {
     const beteiligte = this.beteiligte(betNr);
     const current = beteiligte.adressen[reihenfolgeIndex - 1];
     if (!current) throw notFound(`Adresse ${reihenfolgeIndex} von Beteiligtem ${betNr} nicht gefunden.`);
-    beteiligte.adressen[reihenfolgeIndex - 1] = { ...current, ...definedOnly(patch), rowId: newRowId() };
-    return this.adresseAt(betNr, reihenfolgeIndex);
+    beteiligte.adressen.splice(reihenfolgeIndex - 1, 1);
+    beteiligte.adressen.unshift({ ...current, ...definedOnly(patch), rowId: newRowId() });
+    return this.adresseAt(betNr, 1);
   }
 
   listBankverbindungen(betNr: number): Bankverbindung[] {

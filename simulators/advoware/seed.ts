@@ -27,7 +27,16 @@ const BETEILIGTE: SeedBeteiligte[] = [
       { strasse: 'Hauptstraße 1', plz: '10115', ort: 'Berlin', land: 'D', standardAnschrift: true, gueltigVon: '2015-01-01T00:00:00' },
       { strasse: 'Seeweg 7', plz: '18055', ort: 'Rostock', land: 'D', zusatz: 'Ferienwohnung', bemerkung: 'nur Sommer' },
     ],
-    bankverbindungen: [{ iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', bank: 'Commerzbank', kontoinhaber: 'Max Mustermann' }],
+    // Marked with the EspoCRM demo account's id (simulators/espocrm/seed.ts, maxMustermannKonto), as the hub writes it.
+    bankverbindungen: [
+      {
+        iban: 'DE89370400440532013000',
+        bic: 'COBADEFFXXX',
+        bank: 'Commerzbank',
+        kontoinhaber: 'Max Mustermann',
+        bemerkung: 'EspoCRM-ID: 66a2f0c2b3d4e5f63',
+      },
+    ],
   },
   {
     betNr: 100002,

@@ -165,6 +165,11 @@ export class AdvowareSimulator extends Simulator {
     return this.beteiligteStore.addAdresse(betNr, fields);
   }
 
+  /** Any field, like a user in Advoware (the API writes only four); the address moves to reihenfolgeIndex 1 like after a PUT. */
+  editAdresse(betNr: number, reihenfolgeIndex: number, patch: Partial<AdresseFields>): Adresse {
+    return this.beteiligteStore.updateAdresse(betNr, reihenfolgeIndex, patch);
+  }
+
   listBankverbindungen(betNr: number): Bankverbindung[] {
     return this.beteiligteStore.listBankverbindungen(betNr);
   }

@@ -37,6 +37,11 @@ export const SYNC_METADATA_FIELDS = [
   'kommunikationHash',
   'kommunikationEspoHash',
   'stammdatenHash',
+  'adressenEspoHash',
+  'adressenReported',
+  // A bank account's bookkeeping (CBankverbindungen, SPEC §5.5).
+  'advowareId',
+  'bankverbindungHash',
 ] as const;
 export type SyncMetadataField = (typeof SYNC_METADATA_FIELDS)[number];
 

@@ -23,6 +23,7 @@ export const DEMO_IDS = {
   schmidtImmobilien: '66a1f0c2b3d4e5f64',
   bergerHausverwaltung: '66a1f0c2b3d4e5f65',
   annaSchmidtKonto: '66a2f0c2b3d4e5f61',
+  maxMustermannKonto: '66a2f0c2b3d4e5f63',
 } as const;
 
 /**
@@ -30,7 +31,8 @@ export const DEMO_IDS = {
  * wait for their first sync. Max Mustermann (betNr 100001) and Schmidt Immobilien GmbH
  * (betNr 100003) are linked to Beteiligte of the Advoware simulator's demo seed with the same
  * values but no hashes yet, as after a migration from the original system: the hub's
- * initial sync must match their Kommunikation instead of duplicating it. Max was last
+ * initial sync must match their Kommunikation instead of duplicating it, and their billing addresses, which Advoware
+ * holds without the hub's marker, count as there (no duplicate); Schmidt Immobilien's shipping address is new. Max was last
  * synced long ago (the 24-hour check finds him); Schmidt Immobilien was edited since (dirty).
  */
 export function demoSeed(): EspoSeed {
@@ -49,6 +51,10 @@ export function demoSeed(): EspoSeed {
             { phoneNumber: '+49 30 7654321', type: 'Office', primary: true },
             { phoneNumber: '+49 170 2345678', type: 'Mobile', primary: false },
           ],
+          billingAddressStreet: 'Kastanienallee 12',
+          billingAddressPostalCode: '10435',
+          billingAddressCity: 'Berlin',
+          billingAddressCountry: 'Deutschland',
           syncStatus: 'pending_sync',
           assignedUserId: DEMO_USER_ID,
         },
@@ -75,6 +81,11 @@ export function demoSeed(): EspoSeed {
             { phoneNumber: '+49 30 1234567', type: 'Home', primary: true },
             { phoneNumber: '+49 171 2345678', type: 'Mobile', primary: false },
           ],
+          // The address Advoware holds without the hub's marker: the first sync counts it, creates no duplicate.
+          billingAddressStreet: 'Hauptstraße 1',
+          billingAddressPostalCode: '10115',
+          billingAddressCity: 'Berlin',
+          billingAddressCountry: 'Deutschland',
           betnr: 100001,
           syncStatus: 'clean',
           advowareLastSync: '2024-11-04 09:30:00',
@@ -92,6 +103,15 @@ export function demoSeed(): EspoSeed {
             { phoneNumber: '+49 89 5550100', type: 'Office', primary: true },
             { phoneNumber: '+49 89 5550199', type: 'Fax', primary: false },
           ],
+          billingAddressStreet: 'Industriestraße 40',
+          billingAddressPostalCode: '80339',
+          billingAddressCity: 'München',
+          billingAddressCountry: 'Germany',
+          // Not in Advoware yet: the first sync creates it there with the marker.
+          shippingAddressStreet: 'Leopoldstraße 8\n3. OG',
+          shippingAddressPostalCode: '80802',
+          shippingAddressCity: 'München',
+          shippingAddressCountry: 'Deutschland',
           betnr: 100003,
           syncStatus: 'dirty',
           advowareLastSync: '2024-11-04 09:30:00',
@@ -122,6 +142,19 @@ export function demoSeed(): EspoSeed {
           kontoinhaber: 'Anna Schmidt',
           cBeteiligteId: DEMO_IDS.annaSchmidt,
           syncStatus: 'pending_sync',
+        },
+        // Linked party (betNr 100001); Advoware holds the account with the hub's marker. The joint holder was added in
+        // EspoCRM since (dirty): its sync updates the marked entry, no second one.
+        {
+          id: DEMO_IDS.maxMustermannKonto,
+          name: 'Girokonto Max Mustermann',
+          iban: 'DE89370400440532013000',
+          bic: 'COBADEFFXXX',
+          bank: 'Commerzbank',
+          kontoinhaber: 'Max und Erika Mustermann',
+          cBeteiligteId: DEMO_IDS.maxMustermann,
+          assignedUserId: DEMO_USER_ID,
+          syncStatus: 'dirty',
         },
       ],
     },

@@ -16,6 +16,10 @@ const REQUIRED_ON_CREATE: Readonly<Record<string, readonly string[]>> = {
   Notification: ['type', 'userId'],
 };
 const DATETIME_FIELDS = ['advowareLastSync', 'advowareDeletedAt', 'syncNextRetry', 'syncAutoResetAt'];
+/** The parts of EspoCRM's `address` field type, on CBeteiligte twice (billing, shipping): text or null. */
+const ADDRESS_FIELDS = ['billing', 'shipping'].flatMap((kind) =>
+  ['Street', 'PostalCode', 'City', 'State', 'Country'].map((part) => `${kind}Address${part}`),
+);
 const SYNC_ERROR_MESSAGE_MAX = 2000;
 
 /** Validates the attributes a create or update body sets; throws a 400 EspoError naming the field. */
@@ -32,6 +36,10 @@ export function validateAttributes(data: EntityData): void {
     if (v !== undefined && v !== null && (typeof v !== 'string' || !isValidDateTime(v))) {
       throw badRequest(`Field "${field}" must be a datetime YYYY-MM-DD HH:MM:SS`);
     }
+  }
+  for (const field of ADDRESS_FIELDS) {
+    const v = data[field];
+    if (v !== undefined && v !== null && typeof v !== 'string') throw badRequest(`Field "${field}" must be a string`);
   }
   if ('syncStatus' in data && !(SYNC_STATUSES as readonly unknown[]).includes(data.syncStatus)) {
     throw badRequest(`Field "syncStatus" must be one of ${SYNC_STATUSES.join(', ')}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { EspoCrmClient } from '../../clients/espocrm/client';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
@@ -11,7 +11,7 @@ import type { BeteiligteIngestWorkflow, IngestItem } from '../../contracts/inges
 import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator, signWebhookBody } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
-import { advowareClientFor, startTestGateway, type TestGateway } from '../support/gateway';
+import { advowareClientFor, startTestGateway, workflowExists as workflowExistsIn, type TestGateway } from '../support/gateway';
 import { testRedis } from '../support/services';
 import { createTestWorker, type TestWorker } from '../support/worker';
 
@@ -77,15 +77,7 @@ describe('webhook ingest: gateway, hand-over workflow and Beteiligte workflows o
     redis.disconnect();
   });
 
-  const workflowExists = async (workflowId: string) => {
-    try {
-      await client.workflow.getHandle(workflowId).describe();
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
-    }
-  };
+  const workflowExists = (workflowId: string) => workflowExistsIn(client, workflowId);
 
   async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
     const until = Date.now() + timeoutMs;

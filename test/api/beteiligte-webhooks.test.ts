@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { beteiligteIngestWorkflowId } from '../../clients/temporal/ingest-workflow-id';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
@@ -13,40 +13,25 @@ import { HubEntityId, HubEntityType } from '../../contracts/search-attributes';
 import { signWebhookBody } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
 import { beteiligteSyncWorkflowId } from '../../contracts/beteiligte';
-import { TEST_API_KEY, startTestGateway, type TestGateway } from '../support/gateway';
-import { testRedis } from '../support/services';
+import { TEST_API_KEY, startTestGateway, useWebhookGateway, workflowExists as workflowExistsIn, type TestGateway } from '../support/gateway';
 
 const signed = (body: string) => signWebhookBody(SANDBOX_ESPOCRM.webhookId, SANDBOX_ESPOCRM.webhookSecret, body);
 
 describe('gateway: EspoCRM Beteiligte webhooks', () => {
+  // No worker polls this queue: the workflows stay where the gateway put them, for inspection.
+  const taskQueue = `webhook-test-${randomUUID()}`;
+  const setup = useWebhookGateway(taskQueue);
   let redis: Redis;
   let gateway: TestGateway;
   let client: Client;
-  // No worker polls this queue: the workflows stay where the gateway put them, for inspection.
-  const taskQueue = `webhook-test-${randomUUID()}`;
-
-  before(async () => {
-    redis = testRedis();
-    gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis, readinessRedis: redis, tokenKey: 'unused', taskQueue });
-    client = new Client({ connection: gateway.connection });
-  });
-  after(async () => {
-    await gateway.close();
-    redis.disconnect();
+  before(() => {
+    ({ redis, gateway, client } = { redis: setup.redis(), gateway: setup.gateway(), client: setup.client() });
   });
 
   const post = (event: string, body: string, headers: Record<string, string>) =>
     fetch(`${gateway.url}/vmh/webhook/beteiligte/${event}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
 
-  const workflowExists = async (espoId: string) => {
-    try {
-      await client.workflow.getHandle(beteiligteSyncWorkflowId(espoId)).describe();
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
-    }
-  };
+  const workflowExists = (espoId: string) => workflowExistsIn(client, beteiligteSyncWorkflowId(espoId));
 
   /** The input the hand-over workflow was started with, as Temporal recorded it. */
   const handOverInput = async (items: IngestItem[]): Promise<BeteiligteIngestInput> => {

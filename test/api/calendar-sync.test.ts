@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { EspoCrmClient } from '../../clients/espocrm/client';
 import { GoogleCalendarApi } from '../../clients/google/calendar-api';
@@ -18,7 +18,7 @@ import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE } from '.
 import { CALENDAR_SYNC_ALL_WORKFLOW_ID, calendarSyncWorkflowId } from '../../contracts/calendar';
 import type { calendarSyncAllWorkflow } from '../../workflows/calendar/sync-all';
 import type { calendarSyncWorkflow } from '../../workflows/calendar/sync';
-import { TEST_API_KEY, advowareClientFor, startTestGateway, type TestGateway } from '../support/gateway';
+import { TEST_API_KEY, advowareClientFor, startTestGateway, workflowExists as workflowExistsIn, type TestGateway } from '../support/gateway';
 import { testRedis } from '../support/services';
 import { createTestWorker, type TestWorker } from '../support/worker';
 
@@ -99,15 +99,7 @@ describe('gateway: POST /advoware/calendar/sync', () => {
   const post = (body: string, headers: Record<string, string> = { 'X-API-Key': TEST_API_KEY }, url = gateway.url) =>
     fetch(`${url}/advoware/calendar/sync`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
 
-  const workflowExists = async (workflowId: string): Promise<boolean> => {
-    try {
-      await client.workflow.getHandle(workflowId).describe();
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
-    }
-  };
+  const workflowExists = (workflowId: string) => workflowExistsIn(client, workflowId);
 
   const calendarsOf = (kuerzel: string) => google.listCalendars().filter((c) => c.summary === `${prefix}${kuerzel}`);
   const eventsOf = (kuerzel: string): CalendarEvent[] => {

@@ -18,12 +18,13 @@ import { testRedis } from '../support/services';
 import { createTestWorker } from '../support/worker';
 import { eventTypesOf, HISTORIES_DIR, historyFileName } from './histories';
 import { historyToJson } from './history-json';
+import { bankverbindungenScenarios } from './scenarios/bankverbindungen';
 import { beteiligteScenarios } from './scenarios/beteiligte';
 import { calendarScenarios, MITARBEITER } from './scenarios/calendar';
 import { ingestScenarios } from './scenarios/ingest';
 import type { RecordingEnv } from './scenarios/scenario';
 
-const scenarios = [...beteiligteScenarios, ...ingestScenarios, ...calendarScenarios];
+const scenarios = [...beteiligteScenarios, ...ingestScenarios, ...calendarScenarios, ...bankverbindungenScenarios];
 
 /** How the new recording compares with the file it replaces, by shape (event types in order). */
 function comparedWithPrevious(file: string, json: string): string {

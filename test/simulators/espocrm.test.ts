@@ -367,9 +367,13 @@ describe('EspoCRM simulator: hooks and modifiedAt', () => {
 
   it('keeps one list of sync metadata fields', () => {
     assert.deepEqual([...SYNC_METADATA_FIELDS].sort(), [
+      'adressenEspoHash',
+      'adressenReported',
       'advowareDeletedAt',
+      'advowareId',
       'advowareLastSync',
       'advowareRowId',
+      'bankverbindungHash',
       'betnr',
       'kommunikationEspoHash',
       'kommunikationHash',
@@ -549,6 +553,10 @@ describe('EspoCRM simulator: webhooks', () => {
       kommunikationHash: 'k',
       kommunikationEspoHash: 'e',
       stammdatenHash: 's',
+      advowareId: 7,
+      bankverbindungHash: 'b',
+      adressenEspoHash: 'a',
+      adressenReported: 'r',
     };
     assert.deepEqual(Object.keys(everyField).sort(), [...SYNC_METADATA_FIELDS].sort());
     assert.equal((await api('PUT', `/api/v1/CBeteiligte/${id}`, everyField)).status, 200);

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
-import { Client, Connection } from '@temporalio/client';
+import { after, before } from 'node:test';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApp, type GatewayDeps } from '../../api/app';
@@ -12,7 +13,7 @@ import { createGatewayMetrics } from '../../lib/metrics';
 import { SANDBOX_ESPOCRM, advowareEnvFor } from '../../simulators/sandbox-credentials';
 import { CalendarSyncRequester } from '../../clients/temporal/calendar-sync-requests';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
-import { temporalAddress } from './services';
+import { temporalAddress, testRedis } from './services';
 
 export const TEST_API_KEY = 'test-hub-key';
 
@@ -70,4 +71,39 @@ export async function startTestGateway(options: {
       await connection.close();
     },
   };
+}
+
+/**
+ * A gateway for webhook tests, started in the suite's `before` and closed in its `after` (call it inside a
+ * `describe`), sending the workflows to `taskQueue`, which no worker polls: they stay where the gateway put them.
+ */
+export function useWebhookGateway(taskQueue: string): { gateway: () => TestGateway; client: () => Client; redis: () => Redis } {
+  let redis: Redis | undefined;
+  let gateway: TestGateway | undefined;
+  let client: Client | undefined;
+  before(async () => {
+    redis = testRedis();
+    gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis, readinessRedis: redis, tokenKey: 'unused', taskQueue });
+    client = new Client({ connection: gateway.connection });
+  });
+  after(async () => {
+    await gateway?.close();
+    redis?.disconnect();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the webhook gateway is started in the suite's before hook");
+    return value;
+  };
+  return { gateway: () => ready(gateway), client: () => ready(client), redis: () => ready(redis) };
+}
+
+/** Whether Temporal knows a workflow with this ID (running or closed). */
+export async function workflowExists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }

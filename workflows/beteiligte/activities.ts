@@ -12,16 +12,27 @@ export const { beteiligteSyncSettings } = proxyLocalActivities<SettingsActivitie
  * run inside the workflow task that needs them, so a run costs no round trip through the server per call; if
  * the worker dies before the task completes, they simply run again.
  */
-type RepeatSafe = Pick<BeteiligteActivities, 'espoGetBeteiligte' | 'advowareGetBeteiligte' | 'espoUpdateBeteiligte' | 'advowareUpdateKommunikation'>;
+type RepeatSafe = Pick<
+  BeteiligteActivities,
+  | 'espoGetBeteiligte'
+  | 'advowareGetBeteiligte'
+  | 'espoUpdateBeteiligte'
+  | 'advowareUpdateKommunikation'
+  | 'advowareListAdressen'
+  | 'advowareUpdateAdresse'
+>;
 
 /**
  * Writes that must not repeat once they landed: Advoware POSTs (a second Beteiligte or entry), the Beteiligte PUT
  * (a second rowId), and notifications (a second message). Regular activities: the server records each completion
  * at once, so a worker crash after the write does not run it again (test/workflows/beteiligte-worker-crash.test.ts).
  * A Kommunikation PUT may repeat (it is local): the entry holds the same values either way, and the run hashes the
- * rowId of the answer it kept.
+ * rowId of the answer it kept. An address PUT may repeat too: it reads the addresses and writes the same four fields.
  */
-type LandOnce = Pick<BeteiligteActivities, 'advowareCreateBeteiligte' | 'advowareUpdateBeteiligte' | 'advowareCreateKommunikation' | 'espoNotify'>;
+type LandOnce = Pick<
+  BeteiligteActivities,
+  'advowareCreateBeteiligte' | 'advowareUpdateBeteiligte' | 'advowareCreateKommunikation' | 'advowareCreateAdresse' | 'espoNotify'
+>;
 
 /**
  * Calls inside one sync attempt: a short burst of retries rides out a blip (5xx, 429, time-out); what still
@@ -42,9 +53,12 @@ export function syncCalls(callTimeoutMs: number): SyncCalls {
     advowareGetBeteiligte: local.advowareGetBeteiligte,
     espoUpdateBeteiligte: local.espoUpdateBeteiligte,
     advowareUpdateKommunikation: local.advowareUpdateKommunikation,
+    advowareListAdressen: local.advowareListAdressen,
+    advowareUpdateAdresse: local.advowareUpdateAdresse,
     advowareCreateBeteiligte: landOnce.advowareCreateBeteiligte,
     advowareUpdateBeteiligte: landOnce.advowareUpdateBeteiligte,
     advowareCreateKommunikation: landOnce.advowareCreateKommunikation,
+    advowareCreateAdresse: landOnce.advowareCreateAdresse,
     espoNotify: landOnce.espoNotify,
   };
 }

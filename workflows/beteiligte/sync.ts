@@ -1,23 +1,27 @@
-import { condition, continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { failureMessage, isPermanentFailure } from '../../contracts/failures';
 import { backoffFor, failurePatch } from '../../domain/beteiligte/status';
 import { HubOutcome } from '../../contracts/search-attributes';
 import { beteiligteSyncSettings, statusCalls, syncCalls, type SyncCalls } from './activities';
 import { CallCounter } from './call-counter';
 import {
-  syncRequested,
   type BeteiligteSyncInput,
   type BeteiligteSyncResult,
   type BeteiligteSyncSettings,
   type LoadedBeteiligte,
   type RunOutcome,
+  type StoredBeteiligte,
 } from '../../contracts/beteiligte';
 import type { EspoBeteiligte } from '../../contracts/espocrm';
+import { syncAdressen } from './adressen';
 import { syncKommunikation } from './kommunikation';
 import { syncStammdaten, type StammdatenStep } from './stammdaten';
+import { SyncRequests } from '../sync-requests';
 
 /** `patched` marker: runs from before it replay without the Kommunikation step and the run's merged final write. */
 const KOMMUNIKATION_STEP = 'kommunikation-step';
+/** `patched` marker: runs from before it replay without the Adressen step. */
+const ADRESSEN_STEP = 'adressen-step';
 
 /** The result keeps the latest runs only, so a busy Beteiligte's history stays small. */
 const MAX_RUNS_IN_RESULT = 20;
@@ -31,21 +35,13 @@ const MAX_RUNS_IN_RESULT = 20;
  */
 export async function beteiligteSyncWorkflow(input: BeteiligteSyncInput): Promise<BeteiligteSyncResult> {
   const { espoId } = input;
-  // A start without a signal (an operator's `temporal workflow start`) is a request too.
-  let requested = true;
-  let deleteRequested = false;
-  setHandler(syncRequested, ({ reason }) => {
-    requested = true;
-    if (reason === 'delete') deleteRequested = true;
-  });
-
+  const requests = new SyncRequests();
   const settings = await beteiligteSyncSettings();
   const runs: RunOutcome[] = [];
   let failedAttempts: number | undefined;
 
-  while (requested) {
-    requested = false;
-    if (deleteRequested) {
+  while (requests.take()) {
+    if (requests.deleted) {
       // Advoware keeps legal records: an EspoCRM delete is recorded, never applied (SPEC §5.2.5).
       log.info('Beteiligte deleted in EspoCRM; nothing is deleted in Advoware', { espoId });
       runs.push({ decision: 'deleted_in_espocrm', fieldsChanged: [], apiCalls: 0 });
@@ -59,13 +55,10 @@ export async function beteiligteSyncWorkflow(input: BeteiligteSyncInput): Promis
     failedAttempts = attempt.failedAttempts;
 
     // The run's own `clean` is not to be trusted: go again now, while the edit is known (SPEC §5.6).
-    if (attempt.outcome.editedDuringRun) requested = true;
-    if (attempt.outcome.decision === 'failed') {
-      // Durable timer, cut short by a new request (e.g. the user fixed the data).
-      await condition(() => requested, backoffFor(attempt.failedAttempts - 1, settings));
-      requested = true;
-    }
-    if (requested && workflowInfo().continueAsNewSuggested) await continueAsNew<typeof beteiligteSyncWorkflow>(input);
+    if (attempt.outcome.editedDuringRun) requests.again();
+    // Durable timer, cut short by a new request (e.g. the user fixed the data).
+    if (attempt.outcome.decision === 'failed') await requests.retryAfter(backoffFor(attempt.failedAttempts - 1, settings));
+    if (requests.waiting && workflowInfo().continueAsNewSuggested) await continueAsNew<typeof beteiligteSyncWorkflow>(input);
   }
   return { espoId, runs: runs.slice(-MAX_RUNS_IN_RESULT) };
 }
@@ -106,8 +99,8 @@ async function runAttempt(espoId: string, settings: BeteiligteSyncSettings, fail
 }
 
 /**
- * The run after the Stammdaten step: the Kommunikation step, then one EspoCRM write with everything the steps
- * have to record, then the notifications. The write's answer tells whether a user edited during the run.
+ * The run after the Stammdaten step: the Kommunikation and Adressen steps, then one EspoCRM write with everything
+ * the steps have to record, then the notifications. The write's answer tells whether a user edited during the run.
  */
 async function finishRun(
   espoId: string,
@@ -119,8 +112,12 @@ async function finishRun(
   const { entity } = loaded;
   const outcome: RunOutcome = { ...stammdaten.outcome };
   const notifications = stammdaten.notification ? [stammdaten.notification] : [];
-  let patch = stammdaten.patch;
-  let espoHashAfter: string | undefined;
+  const patch = stammdaten.patch;
+  /** What the later steps have to record; once they must write, the final write carries the status too. */
+  const recorded: Partial<EspoBeteiligte> = {};
+  let mustWrite = false;
+  /** Per step: does EspoCRM's answer to the final write show an edit of that step's data made during the run? */
+  const editedChecks: ((stored: StoredBeteiligte) => boolean)[] = [];
 
   // Runs recorded before the Kommunikation sync replay without it.
   if (patched(KOMMUNIKATION_STEP)) {
@@ -131,24 +128,34 @@ async function finishRun(
     );
     outcome.kommunikation = kommunikation.outcome;
     if (kommunikation.editedDuringRun) outcome.editedDuringRun = true;
-    else espoHashAfter = kommunikation.espoHashAfter;
+    else editedChecks.push((stored) => stored.kommunikationEspoHash !== kommunikation.espoHashAfter);
     const problem = kommunikation.problem ?? '';
     const problemChanged = problem !== (entity.syncErrorMessage ?? '');
-    // Anything to record, or a status left from a user's edit that turned out to need nothing: one write.
-    if (patch || Object.keys(kommunikation.patch).length > 0 || problemChanged || entity.syncStatus !== 'clean') {
-      patch = { ...stammdaten.statusPatch, ...patch, ...kommunikation.patch, syncErrorMessage: problem };
-    }
+    // Every write of the run states the message, so no write clears it by the way (and notifies again next run).
+    Object.assign(recorded, kommunikation.patch, { syncErrorMessage: problem });
+    // Anything to record, or a status left from a user's edit that turned out to need nothing.
+    if (Object.keys(kommunikation.patch).length > 0 || problemChanged || entity.syncStatus !== 'clean') mustWrite = true;
     if (problem && problemChanged) {
       notifications.push({ userId: entity.assignedUserId, relatedId: espoId, message: `${entity.name ?? espoId}: ${problem}.` });
     }
   }
 
-  if (patch) {
-    const written = patch;
+  // Runs recorded before the Adressen sync replay without it.
+  if (patched(ADRESSEN_STEP)) {
+    const created = stammdaten.outcome.decision === 'create';
+    const adressen = await syncAdressen({ espoId, entity, betNr: stammdaten.betNr, created }, api, calls);
+    outcome.adressen = adressen.outcome;
+    editedChecks.push((stored) => stored.adressenEspoHash !== adressen.espoHashAfter);
+    Object.assign(recorded, adressen.patch);
+    if (Object.keys(adressen.patch).length > 0) mustWrite = true;
+    if (adressen.notification) notifications.push(adressen.notification);
+  }
+
+  if (patch || mustWrite) {
+    const written = { ...stammdaten.statusPatch, ...patch, ...recorded };
     const stored = await calls.call(() => api.espoUpdateBeteiligte(espoId, written));
-    const editedKommunikation = espoHashAfter !== undefined && stored.kommunikationEspoHash !== espoHashAfter;
     // The run's own `clean` is not to be trusted: the workflow goes again at once (SPEC §5.6).
-    if (stored.currentHash !== stammdaten.writtenHash || editedKommunikation) outcome.editedDuringRun = true;
+    if (stored.currentHash !== stammdaten.writtenHash || editedChecks.some((edited) => edited(stored))) outcome.editedDuringRun = true;
   }
   for (const notification of notifications) await calls.call(() => api.espoNotify(notification));
   return { ...outcome, apiCalls: calls.count };

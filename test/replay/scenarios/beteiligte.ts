@@ -19,6 +19,17 @@ const KOMMUNIKATION = {
   phoneNumberData: [{ phoneNumber: '+49 170 1234567', type: 'Mobile', primary: true }],
 };
 
+const ADDRESSES = {
+  billingAddressStreet: 'Hauptstraße 1',
+  billingAddressPostalCode: '10115',
+  billingAddressCity: 'Berlin',
+  billingAddressCountry: 'Deutschland',
+  shippingAddressStreet: 'Seeweg 7',
+  shippingAddressPostalCode: '18055',
+  shippingAddressCity: 'Rostock',
+  shippingAddressCountry: 'Deutschland',
+};
+
 /** Requests a sync the way the gateway does and waits for the Beteiligte's workflow to close. */
 async function sync(env: RecordingEnv, id: string, reason: SyncReason = 'manual'): Promise<WorkflowHandle> {
   await env.requester.requestBeteiligteSync(id, reason);
@@ -117,6 +128,17 @@ export const beteiligteScenarios: Scenario[] = [
     env.espocrm.userUpdate(ENTITY, id, {
       phoneNumberData: [...KOMMUNIKATION.phoneNumberData, { phoneNumber: '+49 40 3012345', type: 'Office', primary: false }],
     });
+    return sync(env, id, 'update');
+  }),
+
+  // The Adressen step (SPEC §5.4): a new Beteiligte's billing and shipping address POSTed with their markers.
+  syncPath('adressen_create', ['create'], (env) => sync(env, env.espocrm.userCreate(ENTITY, { ...PERSON, ...ADDRESSES }).id)),
+
+  // A changed street (the read right before the PUT) and a country Advoware cannot take (one notification).
+  syncPath('adressen_readonly_change', ['no_change'], async (env) => {
+    const id = env.espocrm.userCreate(ENTITY, { ...PERSON, ...ADDRESSES }).id;
+    await sync(env, id);
+    env.espocrm.userUpdate(ENTITY, id, { billingAddressStreet: 'Ring 3', billingAddressCountry: 'Österreich' });
     return sync(env, id, 'update');
   }),
 

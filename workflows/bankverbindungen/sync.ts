@@ -1,0 +1,193 @@
+import { ApplicationFailure, continueAsNew, log, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  type BankverbindungDecision,
+  type BankverbindungenSyncInput,
+  type BankverbindungenSyncResult,
+  type BankverbindungenSyncSettings,
+  type BankverbindungRunOutcome,
+  type EspoBankverbindung,
+} from '../../contracts/bankverbindungen';
+import { beteiligteSyncWorkflowId } from '../../contracts/beteiligte';
+import { failureMessage, isPermanentFailure } from '../../contracts/failures';
+import { HubOutcome } from '../../contracts/search-attributes';
+import {
+  bankverbindungHash,
+  bankverbindungWrite,
+  invalidPatch,
+  isRecorded,
+  planBankverbindung,
+  syncedPatch,
+} from '../../domain/bankverbindungen/plan';
+import { checkAccount, maskIban } from '../../domain/bankverbindungen/validate';
+import { backoffFor, failurePatch, truncateMessage } from '../../domain/beteiligte/status';
+import { CallCounter } from '../beteiligte/call-counter';
+import { SyncRequests } from '../sync-requests';
+import { bankverbindungCalls, bankverbindungenSyncSettings, type BankverbindungCalls } from './activities';
+
+/** The result keeps the latest runs only, so a busy account's history stays small. */
+const MAX_RUNS_IN_RESULT = 20;
+
+/**
+ * `bankverbindungen-sync/<espoId>` (SPEC §5.5): an EspoCRM bank account into Advoware under its party's betNr. The same
+ * loop as the Beteiligte sync: requests during a run fold into one more run, a failed attempt waits on a durable
+ * timer (cut short by a new request), the status machine of SPEC §5.6 is written to the account. EspoCRM is the
+ * master; an EspoCRM delete is recorded, never applied (Advoware keeps the history of bank accounts).
+ */
+export async function bankverbindungenSyncWorkflow(input: BankverbindungenSyncInput): Promise<BankverbindungenSyncResult> {
+  const { espoId } = input;
+  const requests = new SyncRequests();
+  const settings = await bankverbindungenSyncSettings();
+  const runs: BankverbindungRunOutcome[] = [];
+  let failedAttempts: number | undefined;
+  while (requests.take()) {
+    if (requests.deleted) {
+      log.info('Bank account deleted in EspoCRM; nothing is deleted in Advoware', { espoId });
+      runs.push(recorded({ decision: 'deleted_in_espocrm', apiCalls: 0 }));
+      break;
+    }
+    const outcome = recorded(await runAttempt(espoId, settings, failedAttempts));
+    runs.push(outcome);
+    failedAttempts = outcome.retryCount ?? 0;
+    // A user's edit (its webhook) or an operator's request cuts the wait short.
+    if (outcome.decision === 'failed') await requests.retryAfter(backoffFor(failedAttempts - 1, settings));
+    if (requests.waiting && workflowInfo().continueAsNewSuggested) await continueAsNew<typeof bankverbindungenSyncWorkflow>(input);
+  }
+  return { espoId, runs: runs.slice(-MAX_RUNS_IN_RESULT) };
+}
+
+function recorded(outcome: BankverbindungRunOutcome): BankverbindungRunOutcome {
+  upsertSearchAttributes({ [HubOutcome.name]: [outcome.decision] });
+  return outcome;
+}
+
+async function runAttempt(
+  espoId: string,
+  settings: BankverbindungenSyncSettings,
+  failedSoFar: number | undefined,
+): Promise<BankverbindungRunOutcome> {
+  const calls = new CallCounter();
+  const api = bankverbindungCalls(settings.callTimeoutMs);
+  let entity: EspoBankverbindung | null = null;
+  try {
+    entity = await calls.call(() => api.espoGetBankverbindung(espoId));
+    if (!entity) return { decision: 'missing_in_espocrm', apiCalls: calls.count };
+    const account = entity;
+    const iban = maskIban(account.iban);
+
+    // SPEC §5.5: validated before anything is written; waiting cannot fix a typo, a user's edit can.
+    const check = checkAccount(account);
+    if (!check.valid) return await recordInvalid(account, check.reason, settings, calls);
+
+    const write = bankverbindungWrite(account, check.account);
+    const hash = bankverbindungHash(account, write);
+    const party = await partyBetNr(account, hash, settings, api, calls);
+    if (party.problem !== undefined) return await recordInvalid(account, party.problem, settings, calls);
+    const { betNr } = party;
+
+    const entries = await calls.call(() => api.advowareListBankverbindungen(betNr));
+    const action = planBankverbindung(espoId, entries, write);
+    const entry =
+      action.kind === 'create'
+        ? await calls.call(() => api.advowareCreateBankverbindung(betNr, action.write))
+        : action.kind === 'update'
+          ? await calls.call(() => api.advowareUpdateBankverbindung(betNr, action.entry.id, action.write))
+          : action.entry;
+    const state = { now: new Date(), betNr, entry, hash };
+    // An unchanged, recorded account costs its two reads and nothing else.
+    if (!isRecorded(account, state, settings.staleMs)) await calls.call(() => api.espoUpdateBankverbindung(espoId, syncedPatch(state)));
+    return { decision: action.kind, apiCalls: calls.count, iban, betNr, entryId: entry.id, partyWaits: party.waits || undefined };
+  } catch (err) {
+    // A permanently failed account that is synced again (auto reset or a user's edit) starts over.
+    const previous = entity?.syncStatus === 'permanently_failed' ? 0 : (entity?.syncRetryCount ?? failedSoFar ?? 0);
+    return recordFailure(espoId, entity, err, previous, settings, calls);
+  }
+}
+
+type PartyResult = { betNr: number; waits: number; problem?: undefined } | { problem: string; betNr?: undefined; waits?: undefined };
+
+/**
+ * The betNr to write under. Stored from the last sync when the hash (which covers the party link) is unchanged: a
+ * party's betNr never changes once set, so no party read is needed. Otherwise the party is read; a party without a
+ * betNr yet gets its sync requested and is re-read on a durable timer until it has one or the wait is over (then
+ * the attempt fails and the status machine retries). Never writes under a wrong or missing party.
+ */
+async function partyBetNr(
+  account: EspoBankverbindung,
+  hash: string,
+  settings: BankverbindungenSyncSettings,
+  api: BankverbindungCalls,
+  calls: CallCounter,
+): Promise<PartyResult> {
+  if (account.betnr && account.bankverbindungHash === hash) return { betNr: account.betnr, waits: 0 };
+  const partyId = account.cBeteiligteId;
+  if (!partyId) return { problem: 'the bank account is linked to no Beteiligte' };
+  let party = await calls.call(() => api.espoGetParty(partyId));
+  if (!party) return { problem: `the linked Beteiligte ${partyId} does not exist in EspoCRM` };
+  if (party.betnr) return { betNr: party.betnr, waits: 0 };
+
+  // A Temporal call, not one to EspoCRM or Advoware: not counted.
+  await api.requestPartySync(partyId);
+  const deadline = Date.now() + settings.partyWaitMs;
+  let waits = 0;
+  while (Date.now() < deadline) {
+    await sleep(Math.min(settings.partyPollMs, deadline - Date.now()));
+    waits++;
+    party = await calls.call(() => api.espoGetParty(partyId));
+    if (!party) return { problem: `the linked Beteiligte ${partyId} was deleted in EspoCRM` };
+    if (party.betnr) return { betNr: party.betnr, waits };
+  }
+  throw ApplicationFailure.retryable(
+    `the linked Beteiligte ${party.name ?? partyId} has no Advoware betNr after waiting ${Math.round(settings.partyWaitMs / 1000)} s; ` +
+      `its sync (${beteiligteSyncWorkflowId(partyId)}) has not finished`,
+    'BeteiligteNotSynced',
+  );
+}
+
+/**
+ * Data the hub must not write (SPEC §5.5): `failed` with the reason, nothing in Advoware, no slow retries. The
+ * assigned user is told once: a sweep's re-check that finds the same problem writes its status again, quietly.
+ */
+async function recordInvalid(
+  account: EspoBankverbindung,
+  reason: string,
+  settings: BankverbindungenSyncSettings,
+  calls: CallCounter,
+): Promise<BankverbindungRunOutcome> {
+  const status = bankverbindungCalls(settings.callTimeoutMs, true);
+  await calls.call(() => status.espoUpdateBankverbindung(account.id, invalidPatch(new Date(), reason, settings.autoResetMs)));
+  if ((account.syncErrorMessage ?? '') !== truncateMessage(reason)) {
+    const message = `Bank account ${account.name ?? account.id} was not synced to Advoware: ${reason}. Correct it in EspoCRM; the hub syncs it after the edit.`;
+    await calls.call(() => status.espoNotifyBankverbindung({ userId: account.assignedUserId, relatedId: account.id, message }));
+  }
+  log.warn('Bank account not synced: invalid', { espoId: account.id, reason });
+  return { decision: 'invalid', apiCalls: calls.count, iban: maskIban(account.iban), error: reason };
+}
+
+/** A failed attempt: the status machine of SPEC §5.6 (`failed` and backoff, or `permanently_failed` and a notification). */
+async function recordFailure(
+  espoId: string,
+  account: EspoBankverbindung | null,
+  err: unknown,
+  previousFailures: number,
+  settings: BankverbindungenSyncSettings,
+  calls: CallCounter,
+): Promise<BankverbindungRunOutcome> {
+  const message = failureMessage(err);
+  const patch = failurePatch({
+    now: new Date(),
+    previousRetryCount: previousFailures,
+    message,
+    policy: settings,
+    permanent: isPermanentFailure(err),
+  });
+  const status = bankverbindungCalls(settings.callTimeoutMs, true);
+  await calls.call(() => status.espoUpdateBankverbindung(espoId, patch.fields));
+  if (patch.notify) {
+    const what = account?.name ?? espoId;
+    const text = `Sync of bank account ${what} to Advoware failed permanently: ${message}. The hub tries again after the automatic reset or when the account is edited.`;
+    await calls.call(() => status.espoNotifyBankverbindung({ userId: account?.assignedUserId, relatedId: espoId, message: text }));
+  }
+  log.warn('Bank account sync attempt failed', { espoId, status: patch.fields.syncStatus, message });
+  const decision: BankverbindungDecision = patch.fields.syncStatus === 'permanently_failed' ? 'permanently_failed' : 'failed';
+  return { decision, apiCalls: calls.count, iban: maskIban(account?.iban), error: message, retryCount: patch.fields.syncRetryCount };
+}
