@@ -114,6 +114,28 @@ const googleAuthRequired = {
   path: ['GOOGLE_CALENDAR_SERVICE_ACCOUNT_PATH'],
 };
 
+/**
+ * 3CX telephony (SPEC §8). Optional: without a base URL the hub runs without telephony. The webhook secret checks
+ * the `X-3CX-Signature` of inbound call events.
+ */
+export const threecxEnv = z.object({
+  /** Ends in `/api/v1`, like `https://<pbx>/api/v1`. */
+  THREECX_API_BASE_URL: url.optional(),
+  THREECX_API_KEY: z.string().min(1).optional(),
+  THREECX_WEBHOOK_SECRET: z.string().min(1).optional(),
+  THREECX_TIMEOUT_MS: positiveInt.default(30_000),
+  /** 3CX allows about 60 requests a minute per key (SPEC §8), shared by every worker process through Redis. */
+  THREECX_RATE_PER_MINUTE: positiveInt.default(60),
+  THREECX_BURST: positiveInt.default(5),
+});
+export type ThreeCxConfig = z.infer<typeof threecxEnv>;
+
+/** A configured 3CX needs its key; processes that call 3CX extend this refinement like googleAuthIsSet's. */
+export const threecxConfigSchema = threecxEnv.refine((env) => env.THREECX_API_BASE_URL === undefined || env.THREECX_API_KEY !== undefined, {
+  message: 'set THREECX_API_KEY when THREECX_API_BASE_URL is set',
+  path: ['THREECX_API_KEY'],
+});
+
 /** Calendar sync (SPEC §6). */
 export const calendarSyncEnv = z.object({
   CALENDAR_SYNC_INTERVAL_SECONDS: positiveInt.default(15 * 60),
@@ -164,6 +186,7 @@ export const sandboxEnv = z.object({
   SANDBOX_ADVOWARE_PORT: port.default(3101),
   SANDBOX_ESPOCRM_PORT: port.default(3102),
   SANDBOX_GOOGLE_PORT: port.default(3103),
+  SANDBOX_THREECX_PORT: port.default(3104),
   /** Temporal's SQLite file, Redis data, process logs and sandbox.json live here. */
   SANDBOX_STATE_DIR: z.string().min(1).default('var'),
 });
@@ -219,6 +242,10 @@ export const calendarToolConfigSchema = advowareEnv
   .refine(googleAuthIsSet, googleAuthRequired);
 export type CalendarToolConfig = z.infer<typeof calendarToolConfigSchema>;
 
+/** `phone-index:rebuild`: reads EspoCRM, writes the caller index in Redis. */
+export const phoneIndexToolConfigSchema = espocrmEnv.extend(redisEnv.shape);
+export type PhoneIndexToolConfig = z.infer<typeof phoneIndexToolConfigSchema>;
+
 /** Every schema above, for tooling that lists the variables (`.env.example` check, docker compose check). */
 export const allEnvSchemas = [
   temporalEnv,
@@ -232,6 +259,7 @@ export const allEnvSchemas = [
   bankverbindungenSyncEnv,
   googleEnv,
   calendarSyncEnv,
+  threecxEnv,
   sandboxEnv,
 ] as const;
 

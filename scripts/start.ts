@@ -121,6 +121,7 @@ async function startSandbox(hub: Supervisor, config: SandboxConfig, stateDir: st
     advoware: config.SANDBOX_ADVOWARE_PORT,
     espocrm: config.SANDBOX_ESPOCRM_PORT,
     google: config.SANDBOX_GOOGLE_PORT,
+    threecx: config.SANDBOX_THREECX_PORT,
   });
   hub.add('simulators', () => sandbox.stop());
 

@@ -9,6 +9,7 @@ async function main(): Promise<void> {
     advoware: config.SANDBOX_ADVOWARE_PORT,
     espocrm: config.SANDBOX_ESPOCRM_PORT,
     google: config.SANDBOX_GOOGLE_PORT,
+    threecx: config.SANDBOX_THREECX_PORT,
   });
   for (const [name, sim] of Object.entries(sandbox.running)) console.log(`${name.padEnd(10)} ${sim.url}`);
   console.log('Hub variables for these simulators:');

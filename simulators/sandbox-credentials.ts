@@ -25,6 +25,11 @@ export const SANDBOX_GOOGLE = {
   accessToken: 'sandbox-google-token',
 };
 
+export const SANDBOX_THREECX = {
+  apiKey: 'sandbox-threecx-api-key',
+  webhookSecret: 'sandbox-threecx-webhook-secret',
+};
+
 /** Documented in the README; override with HUB_API_KEYS. */
 export const SANDBOX_HUB_API_KEY = 'sandbox-hub-key';
 
@@ -60,5 +65,14 @@ export function googleEnvFor(url: string): Record<string, string> {
   return {
     GOOGLE_CALENDAR_BASE_URL: url,
     GOOGLE_CALENDAR_ACCESS_TOKEN: SANDBOX_GOOGLE.accessToken,
+  };
+}
+
+/** The hub's environment variables for a 3CX simulator at `url` (an origin); the API lives under `/api/v1`. */
+export function threecxEnvFor(url: string): Record<string, string> {
+  return {
+    THREECX_API_BASE_URL: `${url}/api/v1`,
+    THREECX_API_KEY: SANDBOX_THREECX.apiKey,
+    THREECX_WEBHOOK_SECRET: SANDBOX_THREECX.webhookSecret,
   };
 }

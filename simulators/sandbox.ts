@@ -2,7 +2,17 @@ import { AdvowareSimulator } from './advoware/simulator';
 import type { Simulator } from './core/simulator';
 import { EspoCrmSimulator, demoSeed as espocrmDemoSeed } from './espocrm/simulator';
 import { GoogleCalendarSimulator } from './google/simulator';
-import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE, advowareEnvFor, espocrmEnvFor, googleEnvFor } from './sandbox-credentials';
+import { ThreeCxSimulator } from './threecx/simulator';
+import {
+  SANDBOX_ADVOWARE_CREDENTIALS,
+  SANDBOX_ESPOCRM,
+  SANDBOX_GOOGLE,
+  SANDBOX_THREECX,
+  advowareEnvFor,
+  espocrmEnvFor,
+  googleEnvFor,
+  threecxEnvFor,
+} from './sandbox-credentials';
 
 /** One simulator of the sandbox: how to build it and which hub variables point at it. */
 interface SimulatorEntry<S extends Simulator> {
@@ -12,7 +22,7 @@ interface SimulatorEntry<S extends Simulator> {
   keys: Record<string, string>;
 }
 
-/** Adding a simulator (3CX) means adding an entry here and a port in config/env.ts. */
+/** Adding a simulator means adding an entry here and a port in config/env.ts. */
 const entries = {
   advoware: {
     create: () => new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIALS }),
@@ -35,6 +45,12 @@ const entries = {
     hubEnv: googleEnvFor,
     keys: { accessToken: SANDBOX_GOOGLE.accessToken },
   } satisfies SimulatorEntry<GoogleCalendarSimulator>,
+  threecx: {
+    // No webhook URL yet: the gateway's 3CX route does not exist; admin calls pass one (or PUT /__admin/webhook).
+    create: () => new ThreeCxSimulator({ apiKey: SANDBOX_THREECX.apiKey, webhookSecret: SANDBOX_THREECX.webhookSecret }),
+    hubEnv: threecxEnvFor,
+    keys: { apiKey: SANDBOX_THREECX.apiKey, webhookSecret: SANDBOX_THREECX.webhookSecret },
+  } satisfies SimulatorEntry<ThreeCxSimulator>,
 };
 
 export type SimulatorName = keyof typeof entries;
@@ -49,6 +65,7 @@ export interface Sandbox {
   advoware: AdvowareSimulator;
   espocrm: EspoCrmSimulator;
   google: GoogleCalendarSimulator;
+  threecx: ThreeCxSimulator;
   running: Record<SimulatorName, RunningSimulator>;
   /** The hub's environment variables that point its clients at the simulators. */
   hubEnv: Record<string, string>;
@@ -60,6 +77,7 @@ export async function startSandboxSimulators(ports: SandboxPorts, host = '127.0.
   const advoware = entries.advoware.create();
   const espocrm = entries.espocrm.create();
   const google = entries.google.create();
+  const threecx = entries.threecx.create();
   const started: Simulator[] = [];
   try {
     const advowareUrl = await advoware.start(ports.advoware, host);
@@ -68,16 +86,25 @@ export async function startSandboxSimulators(ports: SandboxPorts, host = '127.0.
     started.push(espocrm);
     const googleUrl = await google.start(ports.google, host);
     started.push(google);
+    const threecxUrl = await threecx.start(ports.threecx, host);
+    started.push(threecx);
     return {
       advoware,
       espocrm,
       google,
+      threecx,
       running: {
         advoware: { url: advowareUrl, keys: entries.advoware.keys },
         espocrm: { url: espocrmUrl, keys: entries.espocrm.keys },
         google: { url: googleUrl, keys: entries.google.keys },
+        threecx: { url: threecxUrl, keys: entries.threecx.keys },
       },
-      hubEnv: { ...entries.advoware.hubEnv(advowareUrl), ...entries.espocrm.hubEnv(espocrmUrl), ...entries.google.hubEnv(googleUrl) },
+      hubEnv: {
+        ...entries.advoware.hubEnv(advowareUrl),
+        ...entries.espocrm.hubEnv(espocrmUrl),
+        ...entries.google.hubEnv(googleUrl),
+        ...entries.threecx.hubEnv(threecxUrl),
+      },
       stop: async () => {
         await Promise.allSettled(started.map((sim) => sim.stop()));
       },

@@ -70,20 +70,29 @@ export class EspoCrmClient {
   /**
    * One page of the entities matching `where` with an id above `afterId`, in id order.
    * Keyed by id rather than by offset, so entities that stop matching while we page
-   * (their sync finished) do not shift later pages and make us skip some.
+   * (their sync finished) do not shift later pages and make us skip some. `total` counts the matching entities
+   * from `afterId` on, so the first page's is the whole count. `select` narrows the attributes (`id` is always read:
+   * the cursor needs it).
    */
   async listPage<T extends EspoEntity>(
     entityType: string,
     where: readonly WhereClause[],
     afterId: string | undefined,
     requestedPageSize = MAX_PAGE_SIZE,
-  ): Promise<{ list: T[]; nextAfterId: string | undefined }> {
+    select?: readonly string[],
+  ): Promise<{ list: T[]; nextAfterId: string | undefined; total: number }> {
     // EspoCRM refuses pages over its limit with 403, and a page size below 1 would never end.
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(requestedPageSize)));
     const cursor: WhereClause[] = afterId === undefined ? [] : [{ type: 'greaterThan', attribute: 'id', value: afterId }];
-    const page = await this.list<T>(entityType, { where: [...where, ...cursor], maxSize: pageSize, orderBy: 'id', order: 'asc' });
+    const page = await this.list<T>(entityType, {
+      where: [...where, ...cursor],
+      maxSize: pageSize,
+      orderBy: 'id',
+      order: 'asc',
+      select: select && [...new Set(['id', ...select])],
+    });
     const last = page.list.length < pageSize ? undefined : page.list[page.list.length - 1]?.id;
-    return { list: page.list, nextAfterId: last };
+    return { list: page.list, nextAfterId: last, total: page.total };
   }
 
   /** Every entity matching `where`, page by page (see `listPage`). */

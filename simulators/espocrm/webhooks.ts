@@ -1,4 +1,5 @@
-import { postJson, signWebhookBody } from './delivery.js';
+import { postJson } from '../core/post-json.js';
+import { signWebhookBody } from './delivery.js';
 import type { EntityData } from './model.js';
 import { WebhookRegistry, type Webhook, type WebhookDefaults, type WebhookSpec } from './webhook-registry.js';
 
@@ -171,7 +172,7 @@ export class WebhookDispatcher {
       if (signal.aborted) return;
       attempts += 1;
       try {
-        httpStatus = await postJson(hook.url, body, headers, signal, this.options.requestTimeoutMs);
+        httpStatus = (await postJson(hook.url, body, headers, { timeoutMs: this.options.requestTimeoutMs, signal })).status;
         error = undefined;
         if (isOk(httpStatus)) break;
       } catch (err) {

@@ -42,7 +42,7 @@ describe('the compiled hub (npm run build)', () => {
       persist: false,
     });
     // Port 0: the simulators listen in this process, so the OS picks their ports without a race with other tests.
-    sandbox = await startSandboxSimulators({ advoware: 0, espocrm: 0, google: 0 });
+    sandbox = await startSandboxSimulators({ advoware: 0, espocrm: 0, google: 0, threecx: 0 });
     const port = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
