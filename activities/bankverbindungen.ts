@@ -1,11 +1,10 @@
-import { asyncLocalStorage } from '@temporalio/activity';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
 import type { SyncRequester } from '../clients/temporal/sync-requests';
 import type { AdvowareBankverbindung, BankverbindungWrite, EspoBankverbindung, PartyLink } from '../contracts/bankverbindungen';
 import type { NotificationRequest } from '../contracts/beteiligte';
 import type { EspoBeteiligte } from '../contracts/espocrm';
-import { isFailure } from '../contracts/failures';
+import { createOnce, nullWhenNotFound } from './answers';
 
 const ENTITY = 'CBankverbindungen';
 
@@ -18,12 +17,12 @@ export function createBankverbindungenActivities(deps: {
 }) {
   return {
     async espoGetBankverbindung(id: string): Promise<EspoBankverbindung | null> {
-      return orNullWhenMissing(() => deps.espocrm.get<EspoBankverbindung & EspoEntity>(ENTITY, id));
+      return nullWhenNotFound('EspoCrm', () => deps.espocrm.get<EspoBankverbindung & EspoEntity>(ENTITY, id));
     },
 
     /** Only what the account sync needs of its party: a small history entry however large the party is. */
     async espoGetParty(id: string): Promise<PartyLink | null> {
-      const party = await orNullWhenMissing(() => deps.espocrm.get<EspoBeteiligte & EspoEntity>('CBeteiligte', id));
+      const party = await nullWhenNotFound('EspoCrm', () => deps.espocrm.get<EspoBeteiligte & EspoEntity>('CBeteiligte', id));
       return party && { id: party.id, betnr: party.betnr ?? null, name: party.name ?? null };
     },
 
@@ -45,16 +44,12 @@ export function createBankverbindungenActivities(deps: {
       return deps.advoware.listBankverbindungen(betNr);
     },
 
-    /**
-     * A second POST would be a second entry, which Advoware never deletes: a regular activity, recorded once it landed.
-     * A retry after a POST that landed but answered too late finds that entry by its marker and takes it instead.
-     */
+    /** Once (answers.ts): the entry carrying this POST's marker in `bemerkung` is this POST's. */
     async advowareCreateBankverbindung(betNr: number, data: BankverbindungWrite): Promise<AdvowareBankverbindung> {
-      if ((asyncLocalStorage.getStore()?.info.attempt ?? 1) > 1) {
-        const landed = (await deps.advoware.listBankverbindungen(betNr)).find((b) => b.bemerkung === data.bemerkung);
-        if (landed) return landed;
-      }
-      return deps.advoware.createBankverbindung(betNr, data);
+      return createOnce(
+        async () => (await deps.advoware.listBankverbindungen(betNr)).find((b) => b.bemerkung === data.bemerkung),
+        () => deps.advoware.createBankverbindung(betNr, data),
+      );
     },
 
     /** Writes the same fields again if repeated; only the rowId moves on. */
@@ -62,14 +57,6 @@ export function createBankverbindungenActivities(deps: {
       return deps.advoware.updateBankverbindung(betNr, id, data);
     },
   };
-}
-
-/** A record that does not exist (404) is an answer, not a failure. */
-function orNullWhenMissing<T>(read: () => Promise<T>): Promise<T | null> {
-  return read().catch((err: unknown) => {
-    if (isFailure(err, 'EspoCrm', 'NotFound')) return null;
-    throw err;
-  });
 }
 
 export type BankverbindungenActivities = ReturnType<typeof createBankverbindungenActivities>;

@@ -1,4 +1,3 @@
-import { asyncLocalStorage } from '@temporalio/activity';
 import type {
   Adresse,
   AdresseCreate,
@@ -12,18 +11,15 @@ import { externalFailure } from '../clients/errors';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
 import type { LoadedBeteiligte, NotificationRequest, StoredBeteiligte } from '../contracts/beteiligte';
-import { isFailure } from '../contracts/failures';
 import type { EspoBeteiligte } from '../contracts/espocrm';
 import { espoAdressenHash } from '../domain/adressen/hash';
 import { markerKey } from '../domain/adressen/model';
 import { stammdatenHash } from '../domain/beteiligte/hash';
 import type { KommunikationWritten } from '../domain/kommunikation/after-writes';
 import { espoKommunikationHash } from '../domain/kommunikation/hash';
+import { createOnce, nullWhenNotFound } from './answers';
 
 const ENTITY = 'CBeteiligte';
-
-/** The attempt of the activity running on this async path; 1 outside an activity (a benchmark calling it directly). */
-const activityAttempt = (): number => asyncLocalStorage.getStore()?.info.attempt ?? 1;
 
 /**
  * Beteiligte sync activities: one external call each, idempotent where the API allows.
@@ -32,13 +28,8 @@ const activityAttempt = (): number => asyncLocalStorage.getStore()?.info.attempt
 export function createBeteiligteActivities(deps: { advoware: AdvowareClient; espocrm: EspoCrmClient; adminUserId: string }) {
   return {
     async espoGetBeteiligte(id: string): Promise<LoadedBeteiligte | null> {
-      try {
-        const entity: EspoBeteiligte = await deps.espocrm.get<EspoBeteiligte & EspoEntity>(ENTITY, id);
-        return { entity, currentHash: stammdatenHash(entity) };
-      } catch (err) {
-        if (isFailure(err, 'EspoCrm', 'NotFound')) return null;
-        throw err;
-      }
+      const entity: EspoBeteiligte | null = await nullWhenNotFound('EspoCrm', () => deps.espocrm.get<EspoBeteiligte & EspoEntity>(ENTITY, id));
+      return entity && { entity, currentHash: stammdatenHash(entity) };
     },
 
     /**
@@ -64,12 +55,7 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
     },
 
     async advowareGetBeteiligte(betNr: number): Promise<Beteiligte | null> {
-      try {
-        return await deps.advoware.getBeteiligte(betNr);
-      } catch (err) {
-        if (isFailure(err, 'Advoware', 'NotFound')) return null;
-        throw err;
-      }
+      return nullWhenNotFound('Advoware', () => deps.advoware.getBeteiligte(betNr));
     },
 
     async advowareCreateBeteiligte(data: BeteiligteWrite): Promise<{ betNr: number; rowId: string }> {
@@ -77,18 +63,13 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
       return { betNr: created.betNr, rowId: created.rowId };
     },
 
-    /**
-     * A second POST would be a second entry, which can never be deleted: a regular activity, recorded once it landed.
-     * A retry may still follow a POST that landed but answered too late (a time-out); the marker in `bemerkung`
-     * names the value, so an entry with exactly this value and bemerkung is that POST's and is taken instead.
-     */
+    /** Once (answers.ts): the marker in `bemerkung` names the value, so an entry with this value and bemerkung is this POST's. */
     async advowareCreateKommunikation(betNr: number, data: KommunikationCreate): Promise<KommunikationWritten> {
-      if (activityAttempt() > 1) {
-        const landed = (await deps.advoware.getBeteiligte(betNr)).kommunikation?.find((k) => k.tlf === data.tlf && k.bemerkung === data.bemerkung);
-        if (landed) return { entryId: landed.id, rowId: landed.rowId || null };
-      }
-      const created = await deps.advoware.createKommunikation(betNr, data);
-      return { entryId: created.id, rowId: created.rowId || null };
+      const entry = await createOnce(
+        async () => (await deps.advoware.getBeteiligte(betNr)).kommunikation?.find((k) => k.tlf === data.tlf && k.bemerkung === data.bemerkung),
+        () => deps.advoware.createKommunikation(betNr, data),
+      );
+      return { entryId: entry.id, rowId: entry.rowId || null };
     },
 
     /** Writes the same three fields again if repeated; only the rowId moves on. */
@@ -101,17 +82,15 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
       return deps.advoware.listAdressen(betNr);
     },
 
-    /**
-     * A second POST would be a second address, which can never be deleted: a regular activity, recorded once it
-     * landed. A retry after a POST that landed but answered too late finds its marker and takes that address.
-     */
+    /** Once (answers.ts): the address carrying this POST's marker is this POST's. */
     async advowareCreateAdresse(betNr: number, data: AdresseCreate): Promise<AdresseWritten> {
-      if (activityAttempt() > 1) {
-        const key = markerKey(data);
-        const landed = (await deps.advoware.listAdressen(betNr)).find((a) => key !== null && markerKey(a) === key);
-        if (landed) return written(landed);
-      }
-      return written(await deps.advoware.createAdresse(betNr, data));
+      const key = markerKey(data);
+      return written(
+        await createOnce(
+          async () => (await deps.advoware.listAdressen(betNr)).find((a) => key !== null && markerKey(a) === key),
+          () => deps.advoware.createAdresse(betNr, data),
+        ),
+      );
     },
 
     /**
