@@ -1,6 +1,5 @@
 import { ApplicationFailure, continueAsNew, log, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
-  type BankverbindungDecision,
   type BankverbindungenSyncInput,
   type BankverbindungenSyncResult,
   type BankverbindungenSyncSettings,
@@ -8,7 +7,6 @@ import {
   type EspoBankverbindung,
 } from '../../contracts/bankverbindungen';
 import { beteiligteSyncWorkflowId } from '../../contracts/beteiligte';
-import { failureMessage, isPermanentFailure } from '../../contracts/failures';
 import { HubOutcome } from '../../contracts/search-attributes';
 import {
   bankverbindungHash,
@@ -19,8 +17,9 @@ import {
   syncedPatch,
 } from '../../domain/bankverbindungen/plan';
 import { checkAccount, maskIban } from '../../domain/bankverbindungen/validate';
-import { backoffFor, failurePatch, truncateMessage } from '../../domain/beteiligte/status';
+import { backoffFor, truncateMessage } from '../../domain/beteiligte/status';
 import { CallCounter } from '../beteiligte/call-counter';
+import { recordFailedAttempt } from '../failed-attempt';
 import { SyncRequests } from '../sync-requests';
 import { bankverbindungCalls, bankverbindungenSyncSettings, type BankverbindungCalls } from './activities';
 
@@ -172,22 +171,23 @@ async function recordFailure(
   settings: BankverbindungenSyncSettings,
   calls: CallCounter,
 ): Promise<BankverbindungRunOutcome> {
-  const message = failureMessage(err);
-  const patch = failurePatch({
-    now: new Date(),
-    previousRetryCount: previousFailures,
-    message,
-    policy: settings,
-    permanent: isPermanentFailure(err),
-  });
   const status = bankverbindungCalls(settings.callTimeoutMs, true);
-  await calls.call(() => status.espoUpdateBankverbindung(espoId, patch.fields));
-  if (patch.notify) {
-    const what = account?.name ?? espoId;
-    const text = `Sync of bank account ${what} to Advoware failed permanently: ${message}. The hub tries again after the automatic reset or when the account is edited.`;
-    await calls.call(() => status.espoNotifyBankverbindung({ userId: account?.assignedUserId, relatedId: espoId, message: text }));
-  }
-  log.warn('Bank account sync attempt failed', { espoId, status: patch.fields.syncStatus, message });
-  const decision: BankverbindungDecision = patch.fields.syncStatus === 'permanently_failed' ? 'permanently_failed' : 'failed';
-  return { decision, apiCalls: calls.count, iban: maskIban(account?.iban), error: message, retryCount: patch.fields.syncRetryCount };
+  const failed = await recordFailedAttempt({
+    err,
+    previousFailures,
+    policy: settings,
+    subject: `bank account ${account?.name ?? espoId}`,
+    record: 'the account',
+    writeStatus: (fields) => calls.call(() => status.espoUpdateBankverbindung(espoId, fields)),
+    notify: (message) => calls.call(() => status.espoNotifyBankverbindung({ userId: account?.assignedUserId, relatedId: espoId, message })),
+    kind: 'Bank account',
+    logContext: { espoId },
+  });
+  return {
+    decision: failed.decision,
+    apiCalls: calls.count,
+    iban: maskIban(account?.iban),
+    error: failed.message,
+    retryCount: failed.failedAttempts,
+  };
 }

@@ -1,6 +1,5 @@
 import { continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { failureMessage, isPermanentFailure } from '../../contracts/failures';
-import { backoffFor, failurePatch } from '../../domain/beteiligte/status';
+import { backoffFor } from '../../domain/beteiligte/status';
 import { HubOutcome } from '../../contracts/search-attributes';
 import { beteiligteSyncSettings, statusCalls, syncCalls, type SyncCalls } from './activities';
 import { CallCounter } from './call-counter';
@@ -16,6 +15,7 @@ import type { EspoBeteiligte } from '../../contracts/espocrm';
 import { syncAdressen } from './adressen';
 import { syncKommunikation } from './kommunikation';
 import { syncStammdaten, type StammdatenStep } from './stammdaten';
+import { recordFailedAttempt } from '../failed-attempt';
 import { SyncRequests } from '../sync-requests';
 
 /** `patched` marker: runs from before it replay without the Kommunikation step and the run's merged final write. */
@@ -171,25 +171,20 @@ async function recordFailure(
   settings: BeteiligteSyncSettings,
   keep: Partial<EspoBeteiligte>,
 ): Promise<AttemptResult> {
-  const message = failureMessage(err);
-  // Validation errors, 403 and 404 do not heal by waiting: no slow retries for them.
-  const permanent = isPermanentFailure(err);
-  const patch = failurePatch({ now: new Date(), previousRetryCount: previousFailures, message, policy: settings, permanent });
   const status = statusCalls(settings.callTimeoutMs);
-  await calls.call(() => status.espoUpdateBeteiligte(espoId, { ...keep, ...patch.fields }));
-  if (patch.notify) {
-    await calls.call(() =>
-      status.espoNotify({
-        userId: assignedUserId,
-        relatedId: espoId,
-        message: `Sync of ${name ?? espoId} to Advoware failed permanently: ${message}. The hub tries again after the automatic reset or when the Beteiligte is edited.`,
-      }),
-    );
-  }
-  log.warn('Beteiligte sync attempt failed', { espoId, permanent, status: patch.fields.syncStatus, message });
-  const decision = patch.fields.syncStatus === 'permanently_failed' ? 'permanently_failed' : 'failed';
+  const failed = await recordFailedAttempt({
+    err,
+    previousFailures,
+    policy: settings,
+    subject: name ?? espoId,
+    record: 'the Beteiligte',
+    writeStatus: (fields) => calls.call(() => status.espoUpdateBeteiligte(espoId, { ...keep, ...fields })),
+    notify: (message) => calls.call(() => status.espoNotify({ userId: assignedUserId, relatedId: espoId, message })),
+    kind: 'Beteiligte',
+    logContext: { espoId },
+  });
   return {
-    outcome: { decision, fieldsChanged: [], apiCalls: calls.count, error: message },
-    failedAttempts: patch.fields.syncRetryCount,
+    outcome: { decision: failed.decision, fieldsChanged: [], apiCalls: calls.count, error: failed.message },
+    failedAttempts: failed.failedAttempts,
   };
 }
