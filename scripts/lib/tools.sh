@@ -74,3 +74,65 @@ with_private_services() {
   return "$status"
 }
 
+
+# The Temporal server version of temporal-docker/docker-compose.yml (temporalio/auto-setup), for the production-like
+# tests on PostgreSQL (scripts/production-temporal.sh). test/deploy/production-parity.test.ts keeps the two equal.
+TEMPORAL_SERVER_VERSION="v1.29.1"
+
+# Prints a directory holding what a production-like Temporal needs, all from one module version: bin/server,
+# bin/sql (the schema tool), schema/postgresql/v12/{temporal,visibility} and config/development-postgres12.yaml
+# (the config template). Built once with go install into the cache (a few minutes), like the CLI.
+ensure_temporal_server() {
+  if [ -n "${HUB_TEMPORAL_SERVER_DIR:-}" ] && [ -x "$HUB_TEMPORAL_SERVER_DIR/bin/server" ]; then
+    echo "$HUB_TEMPORAL_SERVER_DIR"
+    return 0
+  fi
+  local dir="$HUB_CACHE_DIR/server-${TEMPORAL_SERVER_VERSION#v}"
+  if [ -x "$dir/bin/server" ] && [ -x "$dir/bin/sql" ] && [ -f "$dir/config/development-postgres12.yaml" ] &&
+    [ -d "$dir/schema/postgresql/v12/temporal" ]; then
+    echo "$dir"
+    return 0
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    log "the Temporal server $TEMPORAL_SERVER_VERSION is missing and Go is not installed to build it."
+    log "install Go (https://go.dev/dl), then run this again."
+    return 1
+  fi
+  mkdir -p "$dir/bin"
+  # One build at a time: a second caller waits for the first and then finds the binaries.
+  exec 8>"$HUB_CACHE_DIR/temporal-server-build.lock"
+  flock 8
+  local module="go.temporal.io/server@$TEMPORAL_SERVER_VERSION"
+  if [ ! -x "$dir/bin/server" ] || [ ! -x "$dir/bin/sql" ]; then
+    log "building the Temporal server $TEMPORAL_SERVER_VERSION and its sql tool with go install (once; a few minutes)..."
+    local started=$SECONDS
+    ( while sleep 30; do log "  still building the Temporal server ($((SECONDS - started)) s)..."; done ) &
+    local ticker=$!
+    if ! GOBIN="$dir/bin" GOFLAGS=-mod=mod go install "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+      "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" >&2; then
+      kill "$ticker" 2>/dev/null
+      flock -u 8
+      log "building the Temporal server failed (see above)."
+      return 1
+    fi
+    kill "$ticker" 2>/dev/null
+    log "Temporal server built in $((SECONDS - started)) s: $dir/bin"
+  fi
+  # The schemas and the config template of the same module version, copied next to the binaries so a later run
+  # needs neither the Go module cache nor the network.
+  if [ ! -f "$dir/config/development-postgres12.yaml" ] || [ ! -d "$dir/schema/postgresql/v12/temporal" ]; then
+    local src
+    src=$(cd "$dir" && GOFLAGS=-mod=mod go mod download -json "$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    if [ -z "$src" ] || [ ! -d "$src/schema/postgresql/v12" ]; then
+      flock -u 8
+      log "could not find the module $module in the Go module cache (go mod download -json $module)."
+      return 1
+    fi
+    mkdir -p "$dir/schema/postgresql" "$dir/config"
+    cp -R "$src/schema/postgresql/v12" "$dir/schema/postgresql/"
+    cp "$src/config/development-postgres12.yaml" "$dir/config/"
+    chmod -R u+w "$dir/schema" "$dir/config"
+  fi
+  flock -u 8
+  echo "$dir"
+}
