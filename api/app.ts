@@ -14,7 +14,12 @@ import { beteiligteWebhookRouter } from './routes/beteiligte-webhooks';
 import { calendarSyncRouter } from './routes/calendar-sync';
 import { healthRouter, type ReadinessCheck } from './routes/health';
 import { metricsRouter } from './routes/metrics';
+import { threecxCallsRouter } from './routes/threecx-calls';
+import { threecxWebhookRouter, type ThreeCxGatewayDeps } from './routes/threecx-webhook';
+import { vermieterheldenLeadsRouter, type LeadGatewayDeps } from './routes/vermieterhelden-leads';
+import { yContextRouter } from './routes/y-context';
 import { createWebhookMetrics } from './webhook-metrics';
+import type { YContextService } from './y-context/service';
 
 export interface GatewayDeps {
   apiKeys: readonly string[];
@@ -29,6 +34,12 @@ export interface GatewayDeps {
   calendarRequester: CalendarSyncRequester;
   /** The EspoCRM webhook's ID and secret, to verify `X-Signature`. */
   espocrmWebhook: { id: string; secret: string };
+  /** The 3CX routes (SPEC §8); absent (tests of other routes), they answer 503. */
+  threecx?: ThreeCxGatewayDeps;
+  /** `GET /y/context` (SPEC §9); tests of other routes leave it out, and the route then answers 404. */
+  yContext?: YContextService;
+  /** `POST /api/leads/vermieterhelden` (SPEC §7); tests of other routes leave it out, and the route then answers 404. */
+  leads?: LeadGatewayDeps;
 }
 
 /** The gateway as an Express app, without listening: `main.ts` serves it, tests call it directly. */
@@ -54,12 +65,18 @@ export function createApp(deps: GatewayDeps): Express {
   });
   app.use(beteiligteWebhookRouter({ ...deps, ingest, webhookMetrics }));
   app.use(bankverbindungenWebhookRouter({ ...deps, webhookMetrics }));
+  app.use(threecxWebhookRouter({ ...deps, threecx: deps.threecx }));
+  if (deps.leads) app.use(vermieterheldenLeadsRouter({ apiKeys: deps.apiKeys, logger: deps.logger, leads: deps.leads }));
 
   app.use(express.json({ limit: deps.bodyLimit }));
   const apiKey = requireApiKey(deps.apiKeys);
   app.use('/advoware', apiKey);
   app.use(calendarSyncRouter(deps));
   app.use(advowareProxyRouter(deps));
+  app.use('/3cx/calls', apiKey);
+  app.use(threecxCallsRouter({ logger: deps.logger, threecx: deps.threecx }));
+  app.use('/y', apiKey);
+  if (deps.yContext) app.use(yContextRouter({ yContext: deps.yContext, logger: deps.logger }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

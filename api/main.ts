@@ -6,8 +6,14 @@ import { gatewayConfigSchema, loadDotEnv, parseEnv } from '../config/env';
 import { createLogger } from '../lib/logger';
 import { createGatewayMetrics } from '../lib/metrics';
 import { createRedis } from '../lib/redis';
+import { CallerIndexStore } from '../clients/redis/caller-index';
+import { LeadDedupStore } from '../clients/redis/lead-dedup';
+import { CallEventRequester } from '../clients/temporal/call-events';
+import { threecxConfigured } from '../clients/threecx/client';
+import { espocrmSiteUrl } from '../domain/calls/screen-pop';
 import { createApp } from './app';
 import { redisReadiness, temporalReadiness } from './readiness';
+import { createYContextService } from './y-context/service';
 
 function main(): void {
   loadDotEnv();
@@ -30,6 +36,23 @@ function main(): void {
     requester: new SyncRequester(client, config.TEMPORAL_TASK_QUEUE, config.WEBHOOK_TEMPORAL_DEADLINE_MS),
     calendarRequester: new CalendarSyncRequester(client, config.TEMPORAL_TASK_QUEUE),
     espocrmWebhook: { id: config.ESPOCRM_WEBHOOK_ID, secret: config.ESPOCRM_WEBHOOK_SECRET },
+    threecx: {
+      webhookSecret: config.THREECX_WEBHOOK_SECRET,
+      apiConfigured: threecxConfigured(config),
+      callerIndex: new CallerIndexStore(redis),
+      callEvents: new CallEventRequester(client, config.TEMPORAL_TASK_QUEUE, config.WEBHOOK_TEMPORAL_DEADLINE_MS),
+      staff: config.STAFF_DIRECTORY,
+      espocrmSiteUrl: espocrmSiteUrl(config.ESPOCRM_API_BASE_URL, config.ESPOCRM_SITE_URL),
+    },
+    yContext: createYContextService(config, redis, logger),
+    leads: {
+      secret: config.VERMIETERHELDEN_WEBHOOK_SECRET,
+      dedup: new LeadDedupStore(redis),
+      windowSeconds: config.LEAD_DEDUP_WINDOW_HOURS * 3600,
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      deadlineMs: config.WEBHOOK_TEMPORAL_DEADLINE_MS,
+    },
   });
 
   const server = app.listen(config.PORT, () => {

@@ -1,6 +1,6 @@
 import { STORAGE_VARIANTS, type StorageVariant } from './ingest';
 
-export const PART_NAMES = ['proxy', 'beteiligte', 'kommunikation', 'adressen', 'bankverbindungen', 'drain', 'ingest', 'calendar'] as const;
+export const PART_NAMES = ['proxy', 'beteiligte', 'kommunikation', 'adressen', 'bankverbindungen', 'drain', 'ingest', 'calendar', 'threecx'] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 export interface BenchOptions {
@@ -28,6 +28,11 @@ export interface BenchOptions {
   ingestVariants: StorageVariant[];
   employees: number;
   appointments: number;
+  /** Parties in the caller index for the screen-pop figure (and rebuilt by the rebuild figure). */
+  callerParties: number;
+  screenPopConcurrency: number;
+  screenPopWaves: number;
+  yContextSamples: number;
 }
 
 /** Flag name, environment variable, default, and the value of `--small` (a smoke test in about two minutes). */
@@ -45,6 +50,10 @@ const NUMBERS = {
   ingestSingleWaves: ['--ingest-waves', 'BENCH_INGEST_WAVES', 5, 1],
   employees: ['--employees', 'BENCH_EMPLOYEES', 10, 2],
   appointments: ['--appointments', 'BENCH_APPOINTMENTS', 200, 20],
+  callerParties: ['--caller-parties', 'BENCH_CALLER_PARTIES', 10_000, 200],
+  screenPopConcurrency: ['--screen-pop-concurrency', 'BENCH_SCREEN_POP_CONCURRENCY', 50, 50],
+  screenPopWaves: ['--screen-pop-waves', 'BENCH_SCREEN_POP_WAVES', 20, 2],
+  yContextSamples: ['--y-context-samples', 'BENCH_Y_CONTEXT_SAMPLES', 200, 10],
 } as const satisfies Record<string, readonly [string, string, number, number]>;
 
 export const USAGE = `usage: npm run bench -- [part ...] [--small] [--source] [--flag N ...] [--ingest-variants ${STORAGE_VARIANTS.map((v) => v.name).join(',')}]

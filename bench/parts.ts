@@ -9,6 +9,7 @@ import { measureBankverbindungen } from './bankverbindungen';
 import { measureKommunikation } from './kommunikation';
 import type { BenchOptions, PartName } from './options';
 import { measureProxy } from './proxy';
+import { measureRebuild, measureScreenPop, measureYContext } from './threecx';
 import { atLeast, atMost, exactly, row, type BenchRow } from './report';
 
 export interface Part {
@@ -228,6 +229,35 @@ export const PARTS: Record<PartName, Part> = {
             atMost(2),
             `+ ${f.steadyEmployeeListCalls} employee list per run`,
           ),
+        ],
+      };
+    },
+  },
+  threecx: {
+    title: '3CX screen pop and caller index, AI context (gateway process, caller index in Redis, worker process)',
+    async run(ctx, o) {
+      const parties = await ctx.sim.call('createCallerParties', o.callerParties, `Caller ${randomUUID().slice(0, 6)}`);
+      const rebuild = await measureRebuild(ctx, o.callerParties);
+      const pop = await measureScreenPop(ctx, parties.numbers, o.screenPopConcurrency, o.screenPopWaves);
+      const [profileOf] = parties.ids;
+      if (!profileOf) throw new Error('no caller party created');
+      const y = await measureYContext(ctx, profileOf, o.yContextSamples);
+      const popNote = `${pop.calls} calls; ${pop.correct} answered correctly, ${pop.notOk} not 2xx; ${o.callerParties.toLocaleString('en')} parties indexed`;
+      return {
+        json: { rebuild, screenPop: pop, yContext: y },
+        rows: [
+          row(`screen pop, ${pop.concurrency} calls ringing at once: p99`, pop.latency.p99, 'ms', atMost(100), popNote),
+          row('screen pop: p50', pop.latency.p50, 'ms', atMost(20), 'call.started → answer, durable hand-off included'),
+          row(
+            `caller index rebuild, ${rebuild.parties.toLocaleString('en')} parties`,
+            rebuild.seconds,
+            's',
+            undefined,
+            `npm run phone-index:rebuild`,
+          ),
+          row('rebuild: EspoCRM calls per 100 parties', rebuild.callsPer100, 'calls', undefined, `${rebuild.espocrmCalls} calls in all`),
+          row('GET /y/context warm: p95', y.warm.p95, 'ms', atMost(150), `p50 ${ms(y.warm.p50)}`),
+          row('GET /y/context cold: API calls', y.coldCalls, 'calls', undefined, `${ms(y.coldMs)}`),
         ],
       };
     },

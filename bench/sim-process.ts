@@ -14,13 +14,16 @@ import type { NewTermin } from '../simulators/advoware/termin-store';
 import type { CallRecord } from '../simulators/core/simulator';
 import { EspoCrmSimulator } from '../simulators/espocrm/simulator';
 import { GoogleCalendarSimulator } from '../simulators/google/simulator';
+import { ThreeCxSimulator } from '../simulators/threecx/simulator';
 import {
   SANDBOX_ADVOWARE_CREDENTIALS,
   SANDBOX_ESPOCRM,
   SANDBOX_GOOGLE,
+  SANDBOX_THREECX,
   advowareEnvFor,
   espocrmEnvFor,
   googleEnvFor,
+  threecxEnvFor,
 } from '../simulators/sandbox-credentials';
 import { nowMs } from './stats';
 
@@ -32,6 +35,8 @@ const advoware = new AdvowareSimulator({ credentials: SANDBOX_ADVOWARE_CREDENTIA
 // No webhooks registered: the bench sends the webhooks itself, so EspoCRM's batching delay is not measured.
 const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
 const google = new GoogleCalendarSimulator({ accessToken: SANDBOX_GOOGLE.accessToken, defaultTimeZone: 'Europe/Berlin' });
+// The bench rings the gateway itself; no rate limit, so outbound calls measure the hub, not 3CX's 60/min.
+const threecx = new ThreeCxSimulator({ apiKey: SANDBOX_THREECX.apiKey, webhookSecret: SANDBOX_THREECX.webhookSecret, rateLimit: 1_000_000 });
 
 interface Watch {
   done: () => boolean;
@@ -173,11 +178,30 @@ export const handlers = {
       cBeteiligteId: partyId,
     }).id;
   },
+  /**
+   * `count` linked parties with a mobile number each (every tenth also with an office line), straight into the
+   * EspoCRM simulator as a migration would leave them; returns their ids and mobile numbers in E.164.
+   */
+  createCallerParties(count: number, label: string): { ids: string[]; numbers: string[] } {
+    const ids: string[] = [];
+    const numbers: string[] = [];
+    const base = 15_100_000_000 + Math.floor(Math.random() * 1_000_000) * 100;
+    for (let i = 0; i < count; i++) {
+      const mobile = `+49${base + i * 7}`;
+      const phoneNumberData = [{ phoneNumber: mobile, type: 'Mobile', primary: true }];
+      if (i % 10 === 0) phoneNumberData.push({ phoneNumber: `030 ${4_000_000 + i}`, type: 'Office', primary: false });
+      ids.push(
+        espocrm.userCreate(ENTITY, { firstName: 'Bench', lastName: `${label} ${i}`, betnr: 900_000 + i, syncStatus: 'clean', phoneNumberData }).id,
+      );
+      numbers.push(mobile);
+    }
+    return { ids, numbers };
+  },
   notClean(espoIds: string[]): number {
     return espoIds.filter((id) => espocrm.getRecord(ENTITY, id)?.syncStatus !== 'clean').length;
   },
   resetCalls(): void {
-    for (const sim of [advoware, espocrm, google]) sim.calls.reset();
+    for (const sim of [advoware, espocrm, google, threecx]) sim.calls.reset();
   },
   apiCalls(): { advoware: number; espocrm: number; google: number } {
     return { advoware: apiCalls(advoware.calls.filter()), espocrm: apiCalls(espocrm.calls.filter()), google: google.calls.count() };
@@ -222,14 +246,14 @@ export interface SimRequest {
 export type SimResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 export interface SimReady {
   ready: true;
-  urls: { advoware: string; espocrm: string; google: string };
+  urls: { advoware: string; espocrm: string; google: string; threecx: string };
   hubEnv: Record<string, string>;
 }
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/sim-process.ts runs as a child of the bench (fork with IPC)');
   const send = (message: SimResponse | SimReady): void => void process.send?.(message);
-  const [advowareUrl, espocrmUrl, googleUrl] = await Promise.all([advoware.start(), espocrm.start(), google.start()]);
+  const [advowareUrl, espocrmUrl, googleUrl, threecxUrl] = await Promise.all([advoware.start(), espocrm.start(), google.start(), threecx.start()]);
   process.on('message', (message: SimRequest) => {
     void (async () => {
       let response: SimResponse;
@@ -244,11 +268,14 @@ async function main(): Promise<void> {
     })();
   });
   // The parent going away (even by SIGKILL) closes the channel: nothing may outlive the bench.
-  process.on('disconnect', () => void Promise.allSettled([advoware.stop(), espocrm.stop(), google.stop()]).then(() => process.exit(0)));
+  process.on(
+    'disconnect',
+    () => void Promise.allSettled([advoware.stop(), espocrm.stop(), google.stop(), threecx.stop()]).then(() => process.exit(0)),
+  );
   const ready: SimReady = {
     ready: true,
-    urls: { advoware: advowareUrl, espocrm: espocrmUrl, google: googleUrl },
-    hubEnv: { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor(espocrmUrl), ...googleEnvFor(googleUrl) },
+    urls: { advoware: advowareUrl, espocrm: espocrmUrl, google: googleUrl, threecx: threecxUrl },
+    hubEnv: { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor(espocrmUrl), ...googleEnvFor(googleUrl), ...threecxEnvFor(threecxUrl) },
   };
   send(ready);
 }

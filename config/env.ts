@@ -53,6 +53,8 @@ export const espocrmEnv = z.object({
   ESPOCRM_WEBHOOK_SECRET: z.string().min(1),
   ESPOCRM_ADMIN_USER_ID: z.string().min(1),
   ESPOCRM_TIMEOUT_MS: positiveInt.default(30_000),
+  /** EspoCRM's web UI, for links to records (the 3CX screen pop); ESPOCRM_API_BASE_URL without `/api/v1` when absent. */
+  ESPOCRM_SITE_URL: url.optional(),
 });
 
 const secondsList = z.string().transform((s, ctx) => {
@@ -127,14 +129,96 @@ export const threecxEnv = z.object({
   /** 3CX allows about 60 requests a minute per key (SPEC §8), shared by every worker process through Redis. */
   THREECX_RATE_PER_MINUTE: positiveInt.default(60),
   THREECX_BURST: positiveInt.default(5),
+  /** The extension an outbound call rings when the request names none and the party's assigned user has none. */
+  THREECX_DEFAULT_EXTENSION: z.string().regex(/^\d+$/, 'must be a 3CX extension (digits)').optional(),
+  /** Gets the follow-up Task of a missed call when the party has no assigned user; ESPOCRM_ADMIN_USER_ID when absent. */
+  THREECX_MISSED_CALL_USER_ID: z.string().min(1).optional(),
+  /** The follow-up Task of a missed call is due this long after the call. */
+  THREECX_MISSED_CALL_DUE_MINUTES: positiveInt.default(60),
+  /** How long a call's other events wait for a `call.started` that has not come before the call is logged without it. */
+  THREECX_CALL_START_WAIT_SECONDS: positiveInt.default(30),
+  /** How long a call workflow stays open after logging, for late duplicates and transfers. */
+  THREECX_CALL_GRACE_SECONDS: positiveInt.default(60),
+  /** How often an outbound call without `call.ended` asks 3CX for its status. */
+  THREECX_STATUS_POLL_SECONDS: positiveInt.default(15),
+  /** A call not reported ended after this long is logged with what is known. */
+  THREECX_CALL_MAX_SECONDS: positiveInt.default(4 * 3600),
+  /** Time-out of one EspoCRM or 3CX call inside a call workflow, retries not counted. */
+  THREECX_CALL_TIMEOUT_SECONDS: positiveInt.default(30),
 });
 export type ThreeCxConfig = z.infer<typeof threecxEnv>;
 
-/** A configured 3CX needs its key; processes that call 3CX extend this refinement like googleAuthIsSet's. */
-export const threecxConfigSchema = threecxEnv.refine((env) => env.THREECX_API_BASE_URL === undefined || env.THREECX_API_KEY !== undefined, {
-  message: 'set THREECX_API_KEY when THREECX_API_BASE_URL is set',
-  path: ['THREECX_API_KEY'],
+/** A configured 3CX needs its key; checked on every schema that includes threecxEnv. */
+function threecxKeyIsSet(env: z.infer<typeof threecxEnv>): boolean {
+  return env.THREECX_API_BASE_URL === undefined || env.THREECX_API_KEY !== undefined;
+}
+const threecxKeyRequired = { message: 'set THREECX_API_KEY when THREECX_API_BASE_URL is set', path: ['THREECX_API_KEY'] };
+
+export const threecxConfigSchema = threecxEnv.refine(threecxKeyIsSet, threecxKeyRequired);
+
+/**
+ * Who is who across the systems: an EspoCRM user id, the employee's Advoware kuerzel and 3CX extension, as
+ * `userId=KUERZEL/extension` separated by commas (`u-abc=ABC/201,u-def=DEF/202`). The screen pop names the assigned
+ * user, outbound calls ring that user's extension, and the AI context lists that employee's appointments.
+ */
+const staffMember = z.string().transform((entry, ctx) => {
+  const match = /^([^=\s]+)=([A-Za-z0-9]+)\/(\d+)$/.exec(entry);
+  if (match) return { userId: match[1]!, kuerzel: match[2]!.toUpperCase(), extension: match[3]! };
+  ctx.addIssue({ code: 'custom', message: `"${entry}" is not userId=KUERZEL/extension` });
+  return z.NEVER;
 });
+export const staffEnv = z.object({
+  STAFF_DIRECTORY: csv.pipe(z.array(staffMember)).default([]),
+});
+export type StaffMember = z.infer<typeof staffEnv>['STAFF_DIRECTORY'][number];
+
+/** The AI assistant's party context, `GET /y/context` (SPEC §9). */
+export const yContextEnv = z.object({
+  /** How long a built profile is served from Redis; the syncs drop it sooner when the party changes. */
+  Y_CONTEXT_CACHE_SECONDS: positiveInt.default(60),
+  /** Time-out of each EspoCRM and Advoware call of one profile: the assistant waits for it, so it is short. */
+  Y_CONTEXT_TIMEOUT_MS: positiveInt.default(3_000),
+  /** The assigned employee's appointments from today to this many days ahead. */
+  Y_CONTEXT_APPOINTMENT_DAYS: positiveInt.default(14),
+});
+export type YContextConfig = z.infer<typeof yContextEnv>;
+
+/** Vermieterhelden leads at the gateway (SPEC §7): the webhook's secret and the dedup window of the Redis claim. */
+export const leadsGatewayEnv = z.object({
+  /** Checks `X-Webhook-Signature` (HMAC-SHA256 of the raw body) or `X-Webhook-Secret`; without it only API keys are accepted. */
+  VERMIETERHELDEN_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Submissions with the same e-mail or phone this long after the lead's latest one update that lead. */
+  LEAD_DEDUP_WINDOW_HOURS: positiveInt.default(24),
+});
+
+const GERMAN_STATES = ['BB', 'BE', 'BW', 'BY', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SH', 'SL', 'SN', 'ST', 'TH'] as const;
+const weekday = z
+  .string()
+  .regex(/^[1-7]$/, 'weekdays are 1 (Monday) to 7 (Sunday)')
+  .transform(Number);
+
+/** The lead workflow's follow-up (SPEC §7): office hours in Europe/Berlin, who gets leads, when Tasks are due. */
+export const leadsEnv = z.object({
+  /** ISO weekdays the office is open, 1 = Monday. */
+  LEAD_OFFICE_DAYS: csv.pipe(z.array(weekday)).default([1, 2, 3, 4, 5]),
+  /** `HH:MM-HH:MM`, Berlin wall clock: qualification calls within, Tasks outside. */
+  LEAD_OFFICE_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM')
+    .refine((v) => v.slice(0, 5) < v.slice(6), 'must open before it closes')
+    .default('09:00-17:00'),
+  /** The German state whose public holidays close the office (date-holidays' codes: BY, NW, BE …). */
+  LEAD_HOLIDAY_STATE: z.enum(GERMAN_STATES).default('NW'),
+  /** Gets leads no known party's user has; ESPOCRM_ADMIN_USER_ID when absent. */
+  LEAD_DEFAULT_USER_ID: z.string().min(1).optional(),
+  /** A lead's Task is due this long after it came (outside office hours: after the next opening). */
+  LEAD_TASK_DUE_MINUTES: positiveInt.default(120),
+  /** A lead workflow closes this long after its latest submission; a later duplicate starts a run that finds the Lead. */
+  LEAD_WORKFLOW_IDLE_SECONDS: positiveInt.default(3600),
+  /** Time-out of one EspoCRM or Redis call of a lead workflow, retries not counted. */
+  LEAD_CALL_TIMEOUT_SECONDS: positiveInt.default(30),
+});
+export type LeadsConfig = z.infer<typeof leadsEnv>;
 
 /** Calendar sync (SPEC §6). */
 export const calendarSyncEnv = z.object({
@@ -208,7 +292,12 @@ export const gatewayConfigSchema = temporalEnv
   .extend(advowareEnv.shape)
   .extend(espocrmEnv.shape)
   .extend(gatewayEnv.shape)
-  .extend(loggingEnv.shape);
+  .extend(leadsGatewayEnv.shape)
+  .extend(staffEnv.shape)
+  .extend(yContextEnv.shape)
+  .extend(threecxEnv.shape)
+  .extend(loggingEnv.shape)
+  .refine(threecxKeyIsSet, threecxKeyRequired);
 export type GatewayProcessConfig = z.infer<typeof gatewayConfigSchema>;
 
 export const workerConfigSchema = temporalEnv
@@ -220,8 +309,12 @@ export const workerConfigSchema = temporalEnv
   .extend(bankverbindungenSyncEnv.shape)
   .extend(calendarSyncEnv.shape)
   .extend(googleEnv.shape)
+  .extend(threecxEnv.shape)
+  .extend(staffEnv.shape)
+  .extend(leadsEnv.shape)
   .extend(loggingEnv.shape)
-  .refine(googleAuthIsSet, googleAuthRequired);
+  .refine(googleAuthIsSet, googleAuthRequired)
+  .refine(threecxKeyIsSet, threecxKeyRequired);
 export type WorkerProcessConfig = z.infer<typeof workerConfigSchema>;
 
 /** What the worker's activities are built from (workers/activities.ts): every external system and both syncs. */
@@ -231,7 +324,11 @@ export const activityConfigSchema = advowareEnv
   .extend(beteiligteSyncEnv.shape)
   .extend(bankverbindungenSyncEnv.shape)
   .extend(calendarSyncEnv.shape)
-  .refine(googleAuthIsSet, googleAuthRequired);
+  .extend(threecxEnv.shape)
+  .extend(staffEnv.shape)
+  .extend(leadsEnv.shape)
+  .refine(googleAuthIsSet, googleAuthRequired)
+  .refine(threecxKeyIsSet, threecxKeyRequired);
 export type ActivityConfig = z.infer<typeof activityConfigSchema>;
 
 /** The calendar commands (audit, reset): Advoware and Google, no Temporal. */
@@ -258,8 +355,12 @@ export const allEnvSchemas = [
   beteiligteSyncEnv,
   bankverbindungenSyncEnv,
   googleEnv,
+  staffEnv,
+  yContextEnv,
   calendarSyncEnv,
   threecxEnv,
+  leadsGatewayEnv,
+  leadsEnv,
   sandboxEnv,
 ] as const;
 

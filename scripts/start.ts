@@ -148,6 +148,8 @@ async function startSandbox(hub: Supervisor, config: SandboxConfig, stateDir: st
     sandbox.espocrm.registerWebhook(`CBeteiligte.${event}`, `${gatewayUrl}/vmh/webhook/beteiligte/${event}`);
     sandbox.espocrm.registerWebhook(`CBankverbindungen.${event}`, `${gatewayUrl}/vmh/webhook/bankverbindungen/${event}`);
   }
+  // 3CX's call events, as an administrator would set the PBX's webhook.
+  sandbox.threecx.setWebhookUrl(`${gatewayUrl}/3cx/webhook`);
 
   const firstKey = apiKeys.split(',')[0]?.trim() ?? '';
   const description = {

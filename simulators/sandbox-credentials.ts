@@ -30,6 +30,11 @@ export const SANDBOX_THREECX = {
   webhookSecret: 'sandbox-threecx-webhook-secret',
 };
 
+/** The secret the Vermieterhelden site signs its lead webhooks with (`npm run lead:send` signs with it too). */
+export const SANDBOX_VERMIETERHELDEN = {
+  webhookSecret: 'sandbox-vermieterhelden-secret',
+};
+
 /** Documented in the README; override with HUB_API_KEYS. */
 export const SANDBOX_HUB_API_KEY = 'sandbox-hub-key';
 

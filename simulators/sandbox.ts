@@ -1,6 +1,6 @@
 import { AdvowareSimulator } from './advoware/simulator';
 import type { Simulator } from './core/simulator';
-import { EspoCrmSimulator, demoSeed as espocrmDemoSeed } from './espocrm/simulator';
+import { DEMO_USER_ID, EspoCrmSimulator, demoSeed as espocrmDemoSeed } from './espocrm/simulator';
 import { GoogleCalendarSimulator } from './google/simulator';
 import { ThreeCxSimulator } from './threecx/simulator';
 import {
@@ -8,11 +8,18 @@ import {
   SANDBOX_ESPOCRM,
   SANDBOX_GOOGLE,
   SANDBOX_THREECX,
+  SANDBOX_VERMIETERHELDEN,
   advowareEnvFor,
   espocrmEnvFor,
   googleEnvFor,
   threecxEnvFor,
 } from './sandbox-credentials';
+
+/**
+ * The EspoCRM simulator's demo user (assigned to the demo parties) is Advoware's employee ABC at extension 201, so
+ * the screen pop names ABC and an outbound call to a demo party rings 201.
+ */
+export const SANDBOX_STAFF_DIRECTORY = `${DEMO_USER_ID}=ABC/201`;
 
 /** One simulator of the sandbox: how to build it and which hub variables point at it. */
 interface SimulatorEntry<S extends Simulator> {
@@ -46,7 +53,7 @@ const entries = {
     keys: { accessToken: SANDBOX_GOOGLE.accessToken },
   } satisfies SimulatorEntry<GoogleCalendarSimulator>,
   threecx: {
-    // No webhook URL yet: the gateway's 3CX route does not exist; admin calls pass one (or PUT /__admin/webhook).
+    // The webhook URL is set once the gateway runs (scripts/start.ts points it at `/3cx/webhook`).
     create: () => new ThreeCxSimulator({ apiKey: SANDBOX_THREECX.apiKey, webhookSecret: SANDBOX_THREECX.webhookSecret }),
     hubEnv: threecxEnvFor,
     keys: { apiKey: SANDBOX_THREECX.apiKey, webhookSecret: SANDBOX_THREECX.webhookSecret },
@@ -104,6 +111,9 @@ export async function startSandboxSimulators(ports: SandboxPorts, host = '127.0.
         ...entries.espocrm.hubEnv(espocrmUrl),
         ...entries.google.hubEnv(googleUrl),
         ...entries.threecx.hubEnv(threecxUrl),
+        STAFF_DIRECTORY: SANDBOX_STAFF_DIRECTORY,
+        // No simulator sends leads: the site is played by `npm run lead:send`, which signs with this secret.
+        VERMIETERHELDEN_WEBHOOK_SECRET: SANDBOX_VERMIETERHELDEN.webhookSecret,
       },
       stop: async () => {
         await Promise.allSettled(started.map((sim) => sim.stop()));

@@ -6,7 +6,11 @@ import { ADVOWARE_TOKEN_KEY, createAdvowareClient } from '../clients/advoware/cl
 import { createEspoCrmClient } from '../clients/espocrm/client';
 import { createGoogleCalendarApi } from '../clients/google/calendar-api';
 import { CalendarStateStore } from '../clients/redis/calendar-state';
+import { CallerIndexStore } from '../clients/redis/caller-index';
+import { YContextCache } from '../clients/redis/y-context-cache';
+import { CallEventRequester } from '../clients/temporal/call-events';
 import { SyncRequester } from '../clients/temporal/sync-requests';
+import { createThreeCxClient, threecxConfigured } from '../clients/threecx/client';
 import type { ActivityConfig } from '../config/env';
 
 /** What the activities share with the rest of the process: Redis (token cache, rate limit, cursors) and Temporal. */
@@ -18,7 +22,9 @@ export interface ActivityServices {
 }
 
 /** Clients that replace the configured ones, for a test or benchmark that needs one with its own timing or key. */
-export type ClientOverrides = Partial<Pick<ActivityDeps, 'advoware' | 'espocrm' | 'google' | 'calendarState'>>;
+export type ClientOverrides = Partial<
+  Pick<ActivityDeps, 'advoware' | 'espocrm' | 'google' | 'calendarState' | 'callerIndex' | 'yContextCache' | 'threecx'>
+>;
 
 /**
  * The composition root of the worker's activities: the worker process, the tests and the benchmarks all build
@@ -31,7 +37,14 @@ export function composeActivities(config: ActivityConfig, services: ActivityServ
     espocrm: overrides.espocrm ?? createEspoCrmClient(config, activityCallScope),
     google: overrides.google ?? createGoogleCalendarApi(config, services.redis, activityCallScope),
     calendarState: overrides.calendarState ?? new CalendarStateStore(services.redis),
+    callerIndex: overrides.callerIndex ?? new CallerIndexStore(services.redis),
+    yContextCache: overrides.yContextCache ?? new YContextCache(services.redis),
     requester: new SyncRequester(services.client, services.taskQueue),
+    // Telephony is optional (SPEC §8): without 3CX, calls still log what the webhooks say; dialling fails.
+    threecx: overrides.threecx ?? (threecxConfigured(config) ? createThreeCxClient(config, services.redis, activityCallScope) : undefined),
+    callEvents: new CallEventRequester(services.client, services.taskQueue),
+    calls: config,
+    leads: config,
     adminUserId: config.ESPOCRM_ADMIN_USER_ID,
     beteiligteSync: config,
     bankverbindungenSync: config,

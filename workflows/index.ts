@@ -2,7 +2,9 @@
 import type { BankverbindungenSweepWorkflow, BankverbindungenSyncWorkflow } from '../contracts/bankverbindungen';
 import type { BeteiligteSweepWorkflow, BeteiligteSyncWorkflow } from '../contracts/beteiligte';
 import type { CalendarSyncAllWorkflow, CalendarSyncWorkflow } from '../contracts/calendar';
+import type { CallWorkflow, OutboundCallWorkflow } from '../contracts/calls';
 import type { BeteiligteIngestWorkflow } from '../contracts/ingest';
+import type { LeadWorkflow } from '../contracts/leads';
 import { bankverbindungenSweepWorkflow } from './bankverbindungen/sweep';
 import { bankverbindungenSyncWorkflow } from './bankverbindungen/sync';
 import { beteiligteIngestWorkflow } from './beteiligte/ingest';
@@ -10,6 +12,9 @@ import { beteiligteSweepWorkflow } from './beteiligte/sweep';
 import { beteiligteSyncWorkflow } from './beteiligte/sync';
 import { calendarSyncAllWorkflow } from './calendar/sync-all';
 import { calendarSyncWorkflow } from './calendar/sync';
+import { callWorkflow } from './calls/call';
+import { outboundCallWorkflow } from './calls/outbound';
+import { leadWorkflow } from './leads/lead';
 
 export {
   beteiligteSyncWorkflow,
@@ -19,6 +24,9 @@ export {
   calendarSyncAllWorkflow,
   bankverbindungenSyncWorkflow,
   bankverbindungenSweepWorkflow,
+  callWorkflow,
+  outboundCallWorkflow,
+  leadWorkflow,
 };
 
 // Each workflow has its contract's signature, so callers that start it through the contract's ref pass the
@@ -31,6 +39,9 @@ void ([
   calendarSyncAllWorkflow,
   bankverbindungenSyncWorkflow,
   bankverbindungenSweepWorkflow,
+  callWorkflow,
+  outboundCallWorkflow,
+  leadWorkflow,
 ] satisfies [
   BeteiligteSyncWorkflow,
   BeteiligteSweepWorkflow,
@@ -39,4 +50,7 @@ void ([
   CalendarSyncAllWorkflow,
   BankverbindungenSyncWorkflow,
   BankverbindungenSweepWorkflow,
+  CallWorkflow,
+  OutboundCallWorkflow,
+  LeadWorkflow,
 ]);

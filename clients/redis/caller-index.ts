@@ -5,6 +5,37 @@ import { normalisePhone } from '../../domain/contact-values';
 /** The hub's keys; tests pass their own prefix so parallel files never see each other's numbers. */
 export const CALLER_INDEX_KEY_PREFIX = 'caller_index:';
 
+/** A party the lookup found, with the last time the hub logged a call with it (ISO; null when never). */
+export type CallerMatch = CallerParty & { lastContact: string | null };
+
+/** `lookup`'s answer: a `CallerLookup` whose matches also carry their last contact. */
+export interface CallerLookupWithContact extends CallerLookup {
+  matches: CallerMatch[];
+}
+
+/**
+ * The number's parties and each one's last contact, in one round trip (the screen pop's budget, SPEC §8).
+ * KEYS[1] the number's hash; ARGV[1] the last-contact key prefix. Returns party JSON and last contact (or nil) in turn.
+ */
+const LOOKUP = `
+local stored = redis.call('HGETALL', KEYS[1])
+local out = {}
+for i = 1, #stored, 2 do
+  out[#out + 1] = stored[i + 1]
+  out[#out + 1] = redis.call('GET', ARGV[1] .. stored[i]) or ''
+end
+return out
+`;
+
+/** Keeps the later of the stored and the given time (ISO strings compare as times), so a late re-run never moves it back. */
+const RECORD_CONTACT = `
+for i = 1, #KEYS do
+  local current = redis.call('GET', KEYS[i])
+  if not current or current < ARGV[1] then redis.call('SET', KEYS[i], ARGV[1]) end
+end
+return #KEYS
+`;
+
 /**
  * Removes the party's old numbers (exactly those in its number set) and adds the new ones, atomically, so a lookup
  * never sees a party half replaced. The number keys are built inside the script from the prefix: fine on the hub's
@@ -28,10 +59,18 @@ return #old
  * is one HGETALL; and a set per party of its numbers, so replacing or removing a party touches exactly its numbers.
  */
 export class CallerIndexStore {
+  /**
+   * Last contacts live beside the index, not under its prefix: a rebuild (`clear`) starts the numbers from nothing
+   * but must not forget who called when.
+   */
+  private readonly contactPrefix: string;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = CALLER_INDEX_KEY_PREFIX,
-  ) {}
+  ) {
+    this.contactPrefix = `${prefix.replace(/:+$/, '')}_contact:`;
+  }
 
   /** Sets the party's numbers to `entries` (all of that party); returns how many numbers it had before. */
   async replaceParty(espoId: string, entries: readonly CallerIndexEntry[]): Promise<number> {
@@ -59,6 +98,34 @@ export class CallerIndexStore {
     );
   }
 
+  /** `lookup` with each party's last contact (`recordContact`), still one round trip: the 3CX screen pop's read. */
+  async lookupWithContact(rawNumber: string | null | undefined): Promise<CallerLookupWithContact> {
+    const number = normalisePhone(rawNumber);
+    if (number === null) return { matches: [] };
+    const reply = (await this.redis.eval(LOOKUP, 1, this.numberKey(number), this.contactPrefix)) as string[];
+    const lastContact = new Map<string, string | null>();
+    const entries: CallerIndexEntry[] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const party = JSON.parse(reply[i]!) as CallerParty;
+      entries.push({ number, party });
+      lastContact.set(party.espoId, reply[i + 1] || null);
+    }
+    const { matches } = answerLookup(entries, number);
+    return { matches: matches.map((party) => ({ ...party, lastContact: lastContact.get(party.espoId) ?? null })) };
+  }
+
+  /** Records a call with the parties at `at`, for the screen pop's last contact; a later time already stored stays. */
+  async recordContact(espoIds: readonly string[], at: Date): Promise<void> {
+    const unique = [...new Set(espoIds)];
+    if (unique.length === 0) return;
+    await this.redis.eval(RECORD_CONTACT, unique.length, ...unique.map((id) => this.contactKey(id)), at.toISOString());
+  }
+
+  /** The last recorded contact with the party, ISO; null when none. */
+  async lastContact(espoId: string): Promise<string | null> {
+    return this.redis.get(this.contactKey(espoId));
+  }
+
   /** Deletes every key under the prefix (the rebuild starts from nothing); returns how many keys went. */
   async clear(): Promise<number> {
     let deleted = 0;
@@ -73,6 +140,10 @@ export class CallerIndexStore {
 
   private numberKey(number: string): string {
     return `${this.prefix}number:${number}`;
+  }
+
+  private contactKey(espoId: string): string {
+    return `${this.contactPrefix}${espoId}`;
   }
 
   private partyKey(espoId: string): string {

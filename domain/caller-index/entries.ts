@@ -6,8 +6,8 @@
 import type { EspoBeteiligte } from '../../contracts/espocrm';
 import { normalisePhone } from '../contact-values';
 
-/** Where a party in the index came from; leads and Advoware Kommunikation are to follow (SPEC §8). */
-export type CallerSource = 'beteiligte';
+/** Where a party in the index came from: an EspoCRM Beteiligte or a Vermieterhelden Lead (SPEC §7, §8). */
+export type CallerSource = 'beteiligte' | 'lead';
 
 /** What the screen pop shows about one party. */
 export interface CallerParty {
@@ -92,4 +92,38 @@ export function answerLookup(entries: Iterable<CallerIndexEntry>, rawNumber: str
 function displayName(b: CallerBeteiligte): string | null {
   const name = b.name?.trim() || b.firmenname?.trim() || [b.firstName, b.lastName].filter((part) => part?.trim()).join(' ');
   return name || null;
+}
+
+/**
+ * The Beteiligte as a sync run leaves it in EspoCRM: the run's loaded record with what it wrote. EspoCRM derives
+ * `name` from the name fields, so a run that wrote one of them drops the old `name` and the display name is built
+ * from the parts.
+ */
+export function beteiligteAfterRun(loaded: CallerBeteiligte, written: Partial<CallerBeteiligte>): CallerBeteiligte {
+  const renamed = 'firstName' in written || 'lastName' in written || 'firmenname' in written;
+  return { ...loaded, ...written, ...(renamed && !('name' in written) ? { name: null } : {}) };
+}
+
+/** The index entries of an EspoCRM Lead (SPEC §7): its numbers, so a lead calling back is recognised. */
+export function leadEntries(lead: {
+  id: string;
+  name?: string | null;
+  assignedUserId?: string | null;
+  phoneNumbers: readonly string[];
+}): PartyEntries {
+  const party: CallerParty = {
+    espoId: lead.id,
+    betNr: null,
+    name: lead.name?.trim() || null,
+    assignedUserId: lead.assignedUserId ?? null,
+    source: 'lead',
+  };
+  const numbers = new Set<string>();
+  let unusable = 0;
+  for (const raw of lead.phoneNumbers) {
+    const number = normalisePhone(raw);
+    if (number === null) unusable++;
+    else numbers.add(number);
+  }
+  return { entries: [...numbers].map((number) => ({ number, party })), unusable };
 }

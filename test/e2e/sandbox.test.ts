@@ -20,7 +20,7 @@ interface AdvowareParty {
 interface SandboxDescription {
   gateway: { url: string; apiKey: string };
   temporal: { address: string; uiUrl: string };
-  simulators: { advoware: { url: string }; espocrm: { url: string; keys: { apiKey: string } } };
+  simulators: { advoware: { url: string }; espocrm: { url: string; keys: { apiKey: string } }; threecx: { url: string } };
 }
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
@@ -139,6 +139,53 @@ describe('npm start (sandbox mode), end to end', () => {
       'the entry emptied into a slot',
     );
     assert.deepEqual({ bemerkung: emptied.bemerkung, online: emptied.online }, { bemerkung: '[ESPOCRM-SLOT:3]', online: false });
+  });
+
+  it('an inbound call from a Beteiligte synced moments ago pops it up in the webhook answer and is logged as a Call', async () => {
+    const created = (await (
+      await espoAdmin('/entities/CBeteiligte', 'POST', {
+        firstName: 'Carla',
+        lastName: 'Caller',
+        phoneNumberData: [{ phoneNumber: '0171 4455667', type: 'Mobile', primary: true }],
+      })
+    ).json()) as { id: string };
+    const betNr = await eventually(async () => (await espoParty(created.id)).betnr ?? undefined, 30_000, 'the party synced');
+
+    // No rebuild: the sync that created the party put its number into the caller index.
+    const res = await fetch(`${sandbox.simulators.threecx.url}/__admin/inbound-call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ from: '+49 171 4455667', to: '+4930999000', extension: '201', duration: 90 }),
+    });
+    assert.equal(res.status, 200);
+    const played = (await res.json()) as { call_id: string; deliveries: { event: string; status: number; body: Record<string, unknown> }[] };
+    const pop = played.deliveries[0];
+    assert.equal(pop?.event, 'call.started');
+    assert.equal(pop?.status, 200);
+    assert.deepEqual(
+      { known: pop?.body.known, name: pop?.body.name, betNr: pop?.body.betNr },
+      { known: true, name: 'Carla Caller', betNr },
+      JSON.stringify(pop?.body),
+    );
+    assert.deepEqual(
+      played.deliveries.map((d) => d.status),
+      [200, 202],
+      'call.ended recorded too',
+    );
+
+    const call = await eventually(
+      async () => {
+        const list = (await (await espoAdmin(`/entities/Call`)).json()) as { list?: Record<string, unknown>[] } | Record<string, unknown>[];
+        const rows = Array.isArray(list) ? list : (list.list ?? []);
+        return rows.find((c) => c.threecxCallId === played.call_id);
+      },
+      30_000,
+      'the Call in EspoCRM',
+    );
+    assert.deepEqual(
+      { parentType: call.parentType, parentId: call.parentId, status: call.status, direction: call.direction, duration: call.duration },
+      { parentType: 'CBeteiligte', parentId: created.id, status: 'Held', direction: 'Inbound', duration: 90 },
+    );
   });
 
   it('a Beteiligte made dirty without a webhook is picked up by a manually triggered sweep', async () => {

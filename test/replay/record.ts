@@ -13,7 +13,8 @@ import { CalendarStateStore } from '../../clients/redis/calendar-state';
 import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { GoogleCalendarSimulator } from '../../simulators/google/simulator';
-import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE } from '../../simulators/sandbox-credentials';
+import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE, SANDBOX_THREECX, threecxEnvFor } from '../../simulators/sandbox-credentials';
+import { ThreeCxSimulator } from '../../simulators/threecx/simulator';
 import { testRedis } from '../support/services';
 import { createTestWorker } from '../support/worker';
 import { eventTypesOf, HISTORIES_DIR, historyFileName } from './histories';
@@ -21,10 +22,22 @@ import { historyToJson } from './history-json';
 import { bankverbindungenScenarios } from './scenarios/bankverbindungen';
 import { beteiligteScenarios } from './scenarios/beteiligte';
 import { calendarScenarios, MITARBEITER } from './scenarios/calendar';
+import { CALL_RECORDING_ENV, callScenarios } from './scenarios/calls';
 import { ingestScenarios } from './scenarios/ingest';
+import { leadScenarios } from './scenarios/leads';
 import type { RecordingEnv } from './scenarios/scenario';
 
-const scenarios = [...beteiligteScenarios, ...ingestScenarios, ...calendarScenarios, ...bankverbindungenScenarios];
+/** The call scenarios dial and end calls in it, so it is theirs to hold; main() starts it with the others. */
+const threecx = new ThreeCxSimulator({ apiKey: SANDBOX_THREECX.apiKey, webhookSecret: SANDBOX_THREECX.webhookSecret, rateLimit: 1_000 });
+
+const scenarios = [
+  ...beteiligteScenarios,
+  ...ingestScenarios,
+  ...calendarScenarios,
+  ...bankverbindungenScenarios,
+  ...leadScenarios(threecx),
+  ...callScenarios(threecx),
+];
 
 /** How the new recording compares with the file it replaces, by shape (event types in order). */
 function comparedWithPrevious(file: string, json: string): string {
@@ -45,14 +58,15 @@ async function main(): Promise<void> {
   });
   const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
   const google = new GoogleCalendarSimulator({ accessToken: SANDBOX_GOOGLE.accessToken, defaultTimeZone: 'Europe/Berlin' });
-  const [advowareUrl, espocrmUrl, googleUrl] = await Promise.all([advoware.start(), espocrm.start(), google.start()]);
+  const [advowareUrl, espocrmUrl, googleUrl, threecxUrl] = await Promise.all([advoware.start(), espocrm.start(), google.start(), threecx.start()]);
   const redis = testRedis();
   const calendarState = new CalendarStateStore(redis);
   // The production clients from the configuration; only the children of calendar-sync-all run one at a time,
   // because parallel children finish in a racing order and a re-recording should give the same history.
   const hub = await createTestWorker({
     urls: { advoware: advowareUrl, espocrm: espocrmUrl, google: googleUrl },
-    env: { CALENDAR_SYNC_CONCURRENCY: '1' },
+    // A lead workflow closes 1 s after its last submission instead of an hour, so its history can be recorded.
+    env: { CALENDAR_SYNC_CONCURRENCY: '1', LEAD_WORKFLOW_IDLE_SECONDS: '1', ...threecxEnvFor(threecxUrl), ...CALL_RECORDING_ENV },
   });
   const env: RecordingEnv = { hub, advoware, espocrm, google, requester: new SyncRequester(hub.client, hub.taskQueue) };
 
@@ -65,6 +79,7 @@ async function main(): Promise<void> {
       advoware.reset();
       espocrm.reset();
       google.reset();
+      threecx.reset();
       await Promise.all(MITARBEITER.map((m) => calendarState.clear(m.kuerzel)));
 
       const started = Date.now();
@@ -78,7 +93,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await hub.close();
-    await Promise.all([advoware.stop(), espocrm.stop(), google.stop()]);
+    await Promise.all([advoware.stop(), espocrm.stop(), google.stop(), threecx.stop()]);
     redis.disconnect();
   }
 

@@ -4,6 +4,8 @@ import { after, before, beforeEach } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { AdvowareClient } from '../../clients/advoware/client';
 import { EspoCrmClient } from '../../clients/espocrm/client';
+import { CallerIndexStore } from '../../clients/redis/caller-index';
+import { YContextCache } from '../../clients/redis/y-context-cache';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
 import {
   beteiligteSyncWorkflowId,
@@ -38,6 +40,9 @@ export interface BeteiligteHarness {
   syncCounted: (id: string) => Promise<{ run: RunOutcome; calls: number; writes: number }>;
   /** The token is fetched once per hub, not per run: fetch it first so budgets count only sync calls. */
   warmToken: () => Promise<void>;
+  /** The worker's caller index and AI profile cache, under this suite's own Redis prefix. */
+  callerIndex: () => CallerIndexStore;
+  yContextCache: () => YContextCache;
 }
 
 /**
@@ -51,16 +56,23 @@ export function useBeteiligteHarness(): BeteiligteHarness {
   let hub: TestWorker | undefined;
   let requester: SyncRequester | undefined;
   let advowareClient: AdvowareClient | undefined;
+  let callerIndex: CallerIndexStore | undefined;
+  let yContextCache: YContextCache | undefined;
 
   before(async () => {
     const [advowareUrl, espocrmUrl] = await Promise.all([advoware.start(), espocrm.start()]);
     redis = testRedis();
     // The worker's own client instance, so warming its token here warms it for the workflows too.
     advowareClient = advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`);
+    const prefix = `test:${randomUUID()}:`;
+    callerIndex = new CallerIndexStore(redis, `${prefix}caller_index:`);
+    yContextCache = new YContextCache(redis, `${prefix}y_context:`);
     hub = await createTestWorker({
       advoware: advowareClient,
       espocrm: new EspoCrmClient({ baseUrl: `${espocrmUrl}/api/v1`, apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 5_000 }),
       env: { ESPOCRM_ADMIN_USER_ID: 'admin-user' },
+      callerIndex,
+      yContextCache,
     });
     requester = new SyncRequester(hub.client, hub.taskQueue);
   });
@@ -69,9 +81,10 @@ export function useBeteiligteHarness(): BeteiligteHarness {
     await Promise.all([advoware.stop(), espocrm.stop()]);
     redis?.disconnect();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     advoware.reset();
     espocrm.reset();
+    await callerIndex?.clear();
   });
 
   const started = <T>(value: T | undefined, what: string): T => {
@@ -107,6 +120,8 @@ export function useBeteiligteHarness(): BeteiligteHarness {
     warmToken: async () => {
       await harness.advowareClient().listMitarbeiter();
     },
+    callerIndex: () => started(callerIndex, 'the caller index'),
+    yContextCache: () => started(yContextCache, 'the AI profile cache'),
   };
   return harness;
 }

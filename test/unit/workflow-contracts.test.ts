@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { bankverbindungenSweepRef, bankverbindungenSyncRef } from '../../contracts/bankverbindungen';
 import { beteiligteSweepRef, beteiligteSyncRef } from '../../contracts/beteiligte';
 import { calendarSyncAllRef, calendarSyncRef } from '../../contracts/calendar';
+import { callRef, outboundCallRef } from '../../contracts/calls';
 import { beteiligteIngestRef } from '../../contracts/ingest';
+import { leadRef } from '../../contracts/leads';
 import * as bundle from '../../workflows';
 
 /** Every workflow ref of the contracts. */
@@ -15,6 +17,9 @@ const REFS = [
   calendarSyncAllRef,
   bankverbindungenSyncRef,
   bankverbindungenSweepRef,
+  callRef,
+  outboundCallRef,
+  leadRef,
 ];
 
 describe('workflow contracts', () => {

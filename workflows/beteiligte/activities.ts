@@ -1,5 +1,6 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BeteiligteActivities } from '../../activities/beteiligte';
+import type { PartyLookupActivities } from '../../activities/party-lookups';
 import type { SettingsActivities } from '../../activities/settings';
 
 /** Read once per workflow run; recorded in history. */
@@ -74,3 +75,12 @@ export function statusCalls(callTimeoutMs: number): Pick<SyncCalls, 'espoUpdateB
   const landOnce = proxyActivities<LandOnce>({ startToCloseTimeout: callTimeoutMs, heartbeatTimeout: '10 seconds', retry: statusRetry });
   return { espoUpdateBeteiligte: local.espoUpdateBeteiligte, espoNotify: landOnce.espoNotify };
 }
+
+/**
+ * Redis only (caller index, cached AI profile) and the same when repeated: local, a few quick retries. A Redis outage
+ * must not fail a sync that landed in both systems; the run logs it and the next change or a rebuild mends the index.
+ */
+export const { updatePartyLookups } = proxyLocalActivities<PartyLookupActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumAttempts: 3 },
+});

@@ -33,6 +33,8 @@ export interface KommunikationStep {
   espoHashAfter: string;
   /** Values left alone, for `syncErrorMessage` and a notification; null when every value was synced. */
   problem: string | null;
+  /** EspoCRM's phone numbers as the step leaves them, for the caller index. */
+  phoneNumberData: EspoBeteiligte['phoneNumberData'];
 }
 
 /**
@@ -60,6 +62,7 @@ export async function syncKommunikation(input: KommunikationStepInput, api: Sync
       patch,
       espoHashAfter: plan.espoHashAfter,
       problem: null,
+      phoneNumberData: entity.phoneNumberData,
     };
   }
 
@@ -89,6 +92,7 @@ export async function syncKommunikation(input: KommunikationStepInput, api: Sync
     patch,
     espoHashAfter: plan.espoHashAfter,
     problem: describeSkipped(plan.skipped),
+    phoneNumberData: plan.espo ? plan.espo.phoneNumberData : entity.phoneNumberData,
   };
 }
 

@@ -1,7 +1,7 @@
 import { continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { backoffFor } from '../../domain/beteiligte/status';
 import { HubOutcome } from '../../contracts/search-attributes';
-import { beteiligteSyncSettings, statusCalls, syncCalls, type SyncCalls } from './activities';
+import { beteiligteSyncSettings, statusCalls, syncCalls, updatePartyLookups, type SyncCalls } from './activities';
 import { CallCounter } from './call-counter';
 import {
   type BeteiligteSyncInput,
@@ -12,6 +12,7 @@ import {
   type StoredBeteiligte,
 } from '../../contracts/beteiligte';
 import type { EspoBeteiligte } from '../../contracts/espocrm';
+import { beteiligteAfterRun, beteiligteEntries, type CallerIndexEntry } from '../../domain/caller-index/entries';
 import { syncAdressen } from './adressen';
 import { syncKommunikation } from './kommunikation';
 import { syncStammdaten, type StammdatenStep } from './stammdaten';
@@ -22,6 +23,8 @@ import { SyncRequests } from '../sync-requests';
 const KOMMUNIKATION_STEP = 'kommunikation-step';
 /** `patched` marker: runs from before it replay without the Adressen step. */
 const ADRESSEN_STEP = 'adressen-step';
+/** `patched` marker: runs from before it replay without updating the caller index and the AI profile cache. */
+const PARTY_LOOKUPS_STEP = 'party-lookups-step';
 
 /** The result keeps the latest runs only, so a busy Beteiligte's history stays small. */
 const MAX_RUNS_IN_RESULT = 20;
@@ -46,6 +49,7 @@ export async function beteiligteSyncWorkflow(input: BeteiligteSyncInput): Promis
       log.info('Beteiligte deleted in EspoCRM; nothing is deleted in Advoware', { espoId });
       runs.push({ decision: 'deleted_in_espocrm', fieldsChanged: [], apiCalls: 0 });
       recordOutcome('deleted_in_espocrm');
+      if (patched(PARTY_LOOKUPS_STEP)) await refreshPartyLookups(espoId, []);
       break;
     }
 
@@ -82,6 +86,7 @@ async function runAttempt(espoId: string, settings: BeteiligteSyncSettings, fail
   try {
     loaded = await calls.call(() => api.espoGetBeteiligte(espoId));
     if (!loaded) {
+      if (patched(PARTY_LOOKUPS_STEP)) await refreshPartyLookups(espoId, []);
       return { outcome: { decision: 'missing_in_espocrm', fieldsChanged: [], apiCalls: calls.count }, failedAttempts: 0 };
     }
     const stammdaten = await syncStammdaten(espoId, loaded, settings, calls);
@@ -118,6 +123,9 @@ async function finishRun(
   let mustWrite = false;
   /** Per step: does EspoCRM's answer to the final write show an edit of that step's data made during the run? */
   const editedChecks: ((stored: StoredBeteiligte) => boolean)[] = [];
+  /** The numbers as the run leaves them in EspoCRM, and whether the run changed them (or the name, betNr …). */
+  let phoneNumberData = entity.phoneNumberData;
+  let lookupsChanged = stammdaten.outcome.decision !== 'no_change';
 
   // Runs recorded before the Kommunikation sync replay without it.
   if (patched(KOMMUNIKATION_STEP)) {
@@ -127,6 +135,8 @@ async function finishRun(
       calls,
     );
     outcome.kommunikation = kommunikation.outcome;
+    phoneNumberData = kommunikation.phoneNumberData;
+    if (kommunikation.patch.kommunikationEspoHash !== undefined) lookupsChanged = true;
     if (kommunikation.editedDuringRun) outcome.editedDuringRun = true;
     else editedChecks.push((stored) => stored.kommunikationEspoHash !== kommunikation.espoHashAfter);
     const problem = kommunikation.problem ?? '';
@@ -158,7 +168,24 @@ async function finishRun(
     if (stored.currentHash !== stammdaten.writtenHash || editedChecks.some((edited) => edited(stored))) outcome.editedDuringRun = true;
   }
   for (const notification of notifications) await calls.call(() => api.espoNotify(notification));
+  // A number added, a name changed, a betNr given: the next call.started finds it without a rebuild (SPEC §8).
+  if (lookupsChanged && patched(PARTY_LOOKUPS_STEP)) {
+    const after = beteiligteAfterRun(entity, { ...patch, betnr: stammdaten.betNr, phoneNumberData });
+    await refreshPartyLookups(espoId, beteiligteEntries(after).entries);
+  }
   return { ...outcome, apiCalls: calls.count };
+}
+
+/** Not an API call of the run (Redis only), so not counted; a failure is logged, the sync it follows stands. */
+async function refreshPartyLookups(espoId: string, entries: CallerIndexEntry[]): Promise<void> {
+  try {
+    await updatePartyLookups(espoId, entries);
+  } catch (err) {
+    log.warn('caller index and AI profile cache not updated; the next change or npm run phone-index:rebuild mends them', {
+      espoId,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
 }
 
 async function recordFailure(
