@@ -7,9 +7,11 @@ import type {
   KommunikationCreate,
   KommunikationWrite,
 } from '../contracts/advoware';
+import { log } from '@temporalio/activity';
 import { externalFailure } from '../clients/errors';
 import type { AdvowareClient } from '../clients/advoware/client';
 import type { EspoCrmClient, EspoEntity } from '../clients/espocrm/client';
+import type { CreatedBeteiligteNotes } from '../clients/redis/created-beteiligte';
 import type { LoadedBeteiligte, NotificationRequest, StoredBeteiligte } from '../contracts/beteiligte';
 import type { EspoBeteiligte } from '../contracts/espocrm';
 import { espoAdressenHash } from '../domain/adressen/hash';
@@ -25,7 +27,12 @@ const ENTITY = 'CBeteiligte';
  * Beteiligte sync activities: one external call each, idempotent where the API allows.
  * A Beteiligte that does not exist (404) is an answer (`null`), not a failure.
  */
-export function createBeteiligteActivities(deps: { advoware: AdvowareClient; espocrm: EspoCrmClient; adminUserId: string }) {
+export function createBeteiligteActivities(deps: {
+  advoware: AdvowareClient;
+  espocrm: EspoCrmClient;
+  adminUserId: string;
+  createdBeteiligte: CreatedBeteiligteNotes;
+}) {
   return {
     async espoGetBeteiligte(id: string): Promise<LoadedBeteiligte | null> {
       const entity: EspoBeteiligte | null = await nullWhenNotFound('EspoCrm', () => deps.espocrm.get<EspoBeteiligte & EspoEntity>(ENTITY, id));
@@ -58,9 +65,31 @@ export function createBeteiligteActivities(deps: { advoware: AdvowareClient; esp
       return nullWhenNotFound('Advoware', () => deps.advoware.getBeteiligte(betNr));
     },
 
-    async advowareCreateBeteiligte(data: BeteiligteWrite): Promise<{ betNr: number; rowId: string }> {
+    /**
+     * Once per party: a retry after a POST that landed takes the answer noted in Redis (clients/redis/created-beteiligte.ts).
+     * `espoId` is absent only in histories from before the note.
+     */
+    async advowareCreateBeteiligte(data: BeteiligteWrite, espoId?: string): Promise<{ betNr: number; rowId: string }> {
+      const advowareUrl = deps.advoware.origin;
+      if (espoId !== undefined) {
+        const noted = await deps.createdBeteiligte.get(advowareUrl, espoId);
+        if (noted) {
+          log.warn('Beteiligte POST retried after it had landed; taking its noted betNr instead of creating it again', {
+            espoId,
+            betNr: noted.betNr,
+          });
+          return noted;
+        }
+      }
       const created = await deps.advoware.createBeteiligte(data);
-      return { betNr: created.betNr, rowId: created.rowId };
+      const answer = { betNr: created.betNr, rowId: created.rowId };
+      if (espoId !== undefined) {
+        // Without the note a lost completion could create it twice; the POST itself landed, so its answer stands.
+        await deps.createdBeteiligte.note(advowareUrl, espoId, answer).catch((err: unknown) => {
+          log.warn('could not note the created Beteiligte in Redis', { espoId, error: err instanceof Error ? err.message : String(err) });
+        });
+      }
+      return answer;
     },
 
     /** Once (answers.ts): the marker in `bemerkung` names the value, so an entry with this value and bemerkung is this POST's. */

@@ -3,6 +3,7 @@ import type { EspoCrmClient } from '../clients/espocrm/client';
 import type { GoogleCalendarApi } from '../clients/google/calendar-api';
 import type { CalendarStateStore } from '../clients/redis/calendar-state';
 import type { CallerIndexStore } from '../clients/redis/caller-index';
+import type { CreatedBeteiligteNotes } from '../clients/redis/created-beteiligte';
 import type { YContextCache } from '../clients/redis/y-context-cache';
 import type { CallEventRequester } from '../clients/temporal/call-events';
 import type { SyncRequester } from '../clients/temporal/sync-requests';
@@ -29,6 +30,8 @@ export interface ActivityDeps {
   google: GoogleCalendarApi;
   calendarState: CalendarStateStore;
   calendarSync: CalendarSyncConfig;
+  /** Answers of Advoware Beteiligte POSTs, so a retried create does not create the party twice. */
+  createdBeteiligte: CreatedBeteiligteNotes;
   /** E.164 number → parties, for the 3CX screen pop (SPEC §8); the syncs keep it warm. */
   callerIndex: CallerIndexStore;
   /** The AI assistant's cached party profiles (SPEC §9); whatever changes a party drops its entry. */

@@ -1,6 +1,17 @@
 import { STORAGE_VARIANTS, type StorageVariant } from './ingest';
 
-export const PART_NAMES = ['proxy', 'beteiligte', 'kommunikation', 'adressen', 'bankverbindungen', 'drain', 'ingest', 'calendar', 'threecx'] as const;
+export const PART_NAMES = [
+  'proxy',
+  'beteiligte',
+  'kommunikation',
+  'adressen',
+  'bankverbindungen',
+  'drain',
+  'ingest',
+  'calendar',
+  'threecx',
+  'leads',
+] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 export interface BenchOptions {
@@ -33,6 +44,7 @@ export interface BenchOptions {
   screenPopConcurrency: number;
   screenPopWaves: number;
   yContextSamples: number;
+  leads: number;
 }
 
 /** Flag name, environment variable, default, and the value of `--small` (a smoke test in about two minutes). */
@@ -54,6 +66,7 @@ const NUMBERS = {
   screenPopConcurrency: ['--screen-pop-concurrency', 'BENCH_SCREEN_POP_CONCURRENCY', 50, 50],
   screenPopWaves: ['--screen-pop-waves', 'BENCH_SCREEN_POP_WAVES', 20, 2],
   yContextSamples: ['--y-context-samples', 'BENCH_Y_CONTEXT_SAMPLES', 200, 10],
+  leads: ['--leads', 'BENCH_LEADS', 50, 10],
 } as const satisfies Record<string, readonly [string, string, number, number]>;
 
 export const USAGE = `usage: npm run bench -- [part ...] [--small] [--source] [--flag N ...] [--ingest-variants ${STORAGE_VARIANTS.map((v) => v.name).join(',')}]

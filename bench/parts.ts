@@ -7,6 +7,7 @@ import { measureIngest } from './ingest';
 import { measureAdressen } from './adressen';
 import { measureBankverbindungen } from './bankverbindungen';
 import { measureKommunikation } from './kommunikation';
+import { measureLeads } from './leads';
 import type { BenchOptions, PartName } from './options';
 import { measureProxy } from './proxy';
 import { measureRebuild, measureScreenPop, measureYContext } from './threecx';
@@ -238,10 +239,11 @@ export const PARTS: Record<PartName, Part> = {
     async run(ctx, o) {
       const parties = await ctx.sim.call('createCallerParties', o.callerParties, `Caller ${randomUUID().slice(0, 6)}`);
       const rebuild = await measureRebuild(ctx, o.callerParties);
-      const pop = await measureScreenPop(ctx, parties.numbers, o.screenPopConcurrency, o.screenPopWaves);
       const [profileOf] = parties.ids;
       if (!profileOf) throw new Error('no caller party created');
+      // Before the screen pops: the call workflows they start write to EspoCRM, which the cold count would include.
       const y = await measureYContext(ctx, profileOf, o.yContextSamples);
+      const pop = await measureScreenPop(ctx, parties.numbers, o.screenPopConcurrency, o.screenPopWaves);
       const popNote = `${pop.calls} calls; ${pop.correct} answered correctly, ${pop.notOk} not 2xx; ${o.callerParties.toLocaleString('en')} parties indexed`;
       return {
         json: { rebuild, screenPop: pop, yContext: y },
@@ -258,6 +260,25 @@ export const PARTS: Record<PartName, Part> = {
           row('rebuild: EspoCRM calls per 100 parties', rebuild.callsPer100, 'calls', undefined, `${rebuild.espocrmCalls} calls in all`),
           row('GET /y/context warm: p95', y.warm.p95, 'ms', atMost(150), `p50 ${ms(y.warm.p50)}`),
           row('GET /y/context cold: API calls', y.coldCalls, 'calls', undefined, `${ms(y.coldMs)}`),
+        ],
+      };
+    },
+  },
+  leads: {
+    title: 'Vermieterhelden leads: signed intake at the gateway process, lead workflows on the worker process',
+    async run(ctx, o) {
+      const f = await measureLeads(ctx, o.leads);
+      return {
+        json: { ...f },
+        rows: [
+          row(`intake, ${f.leads} leads in parallel: p99`, f.intake.p99, 'ms', undefined, `p50 ${ms(f.intake.p50)}; ${f.notOk} not 200`),
+          row(
+            'calls per lead until its follow-up is recorded',
+            f.callsPerLead,
+            'calls',
+            undefined,
+            `EspoCRM + 3CX; every follow-up recorded ${f.followedUpSeconds} s after the first POST`,
+          ),
         ],
       };
     },

@@ -20,6 +20,7 @@ import {
   SANDBOX_ESPOCRM,
   SANDBOX_GOOGLE,
   SANDBOX_THREECX,
+  SANDBOX_VERMIETERHELDEN,
   advowareEnvFor,
   espocrmEnvFor,
   googleEnvFor,
@@ -197,14 +198,26 @@ export const handlers = {
     }
     return { ids, numbers };
   },
+  /** Leads (by e-mail) whose follow-up, a call or a Task, is recorded on the Lead. */
+  leadsFollowedUp(emails: string[]): number {
+    const wanted = new Set(emails);
+    const emailsOf = (lead: Record<string, unknown>): string[] =>
+      Array.isArray(lead.emailAddressData) ? (lead.emailAddressData as { emailAddress: string }[]).map((e) => e.emailAddress) : [];
+    return espocrm.listRecords('Lead').list.filter((lead) => lead.vmhFollowUp && emailsOf(lead).some((email) => wanted.has(email))).length;
+  },
   notClean(espoIds: string[]): number {
     return espoIds.filter((id) => espocrm.getRecord(ENTITY, id)?.syncStatus !== 'clean').length;
   },
   resetCalls(): void {
     for (const sim of [advoware, espocrm, google, threecx]) sim.calls.reset();
   },
-  apiCalls(): { advoware: number; espocrm: number; google: number } {
-    return { advoware: apiCalls(advoware.calls.filter()), espocrm: apiCalls(espocrm.calls.filter()), google: google.calls.count() };
+  apiCalls(): { advoware: number; espocrm: number; google: number; threecx: number } {
+    return {
+      advoware: apiCalls(advoware.calls.filter()),
+      espocrm: apiCalls(espocrm.calls.filter()),
+      google: google.calls.count(),
+      threecx: threecx.calls.count(),
+    };
   },
   /** A fixed delay before every call of each system (0: none): a latency-only fault matching every path. */
   setLatency(latency: { advowareMs: number; espocrmMs: number }): void {
@@ -275,7 +288,13 @@ async function main(): Promise<void> {
   const ready: SimReady = {
     ready: true,
     urls: { advoware: advowareUrl, espocrm: espocrmUrl, google: googleUrl, threecx: threecxUrl },
-    hubEnv: { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor(espocrmUrl), ...googleEnvFor(googleUrl), ...threecxEnvFor(threecxUrl) },
+    hubEnv: {
+      ...advowareEnvFor(advowareUrl),
+      ...espocrmEnvFor(espocrmUrl),
+      ...googleEnvFor(googleUrl),
+      ...threecxEnvFor(threecxUrl),
+      VERMIETERHELDEN_WEBHOOK_SECRET: SANDBOX_VERMIETERHELDEN.webhookSecret,
+    },
   };
   send(ready);
 }

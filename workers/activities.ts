@@ -7,6 +7,7 @@ import { createEspoCrmClient } from '../clients/espocrm/client';
 import { createGoogleCalendarApi } from '../clients/google/calendar-api';
 import { CalendarStateStore } from '../clients/redis/calendar-state';
 import { CallerIndexStore } from '../clients/redis/caller-index';
+import { CreatedBeteiligteNotes } from '../clients/redis/created-beteiligte';
 import { YContextCache } from '../clients/redis/y-context-cache';
 import { CallEventRequester } from '../clients/temporal/call-events';
 import { SyncRequester } from '../clients/temporal/sync-requests';
@@ -38,6 +39,7 @@ export function composeActivities(config: ActivityConfig, services: ActivityServ
     google: overrides.google ?? createGoogleCalendarApi(config, services.redis, activityCallScope),
     calendarState: overrides.calendarState ?? new CalendarStateStore(services.redis),
     callerIndex: overrides.callerIndex ?? new CallerIndexStore(services.redis),
+    createdBeteiligte: new CreatedBeteiligteNotes(services.redis),
     yContextCache: overrides.yContextCache ?? new YContextCache(services.redis),
     requester: new SyncRequester(services.client, services.taskQueue),
     // Telephony is optional (SPEC §8): without 3CX, calls still log what the webhooks say; dialling fails.

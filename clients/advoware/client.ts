@@ -54,6 +54,11 @@ const TERMINE = 'api/v1/advonet/Termine';
 export class AdvowareClient {
   private readonly baseUrl: URL;
 
+  /** Which Advoware this client talks to (its base URL). */
+  get origin(): string {
+    return this.baseUrl.href;
+  }
+
   constructor(private readonly options: AdvowareClientOptions) {
     this.baseUrl = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   }

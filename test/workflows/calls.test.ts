@@ -165,6 +165,41 @@ describe('3CX calls: webhook, screen pop, call workflow and outbound calls on th
   });
 
   describe('inbound calls', () => {
+    it('calls ringing at once: every screen pop right, every call logged once with its party', async () => {
+      const known = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const number = freshNumber();
+          return { number, id: await party(number) };
+        }),
+      );
+      const callers = [...known, ...Array.from({ length: 5 }, () => ({ number: freshNumber(), id: null }))];
+      const calls = callers.map((caller) => ({ ...caller, callId: `burst-${randomUUID()}` }));
+
+      const pops = await Promise.all(calls.map((c) => postEvent(startedEvent(c.callId, c.number))));
+      const bodies = (await Promise.all(pops.map((res) => res.json()))) as Record_[];
+      assert.deepEqual(
+        pops.map((res) => res.status),
+        calls.map(() => 200),
+      );
+      assert.deepEqual(
+        bodies.map((body) => body.known),
+        calls.map((c) => c.id !== null),
+        'known callers pop up, unknown ones say so',
+      );
+      const ended = await Promise.all(calls.map((c) => postEvent(endedEvent(c.callId, 30, 'answered'))));
+      assert.deepEqual(
+        ended.map((res) => res.status),
+        calls.map(() => 202),
+      );
+
+      for (const c of calls) {
+        const result = await callResult(c.callId);
+        assert.equal(result.status, 'Held');
+        const call = oneCall(c.callId);
+        assert.equal(call.parentId ?? null, c.id, `call ${c.callId} linked to its caller`);
+      }
+    });
+
     it('known caller: the screen pop names the party; one Held Call linked to it with the recording; last contact recorded', async () => {
       const number = freshNumber();
       const id = await party(number);

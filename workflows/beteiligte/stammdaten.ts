@@ -47,7 +47,7 @@ export async function syncStammdaten(
 
   if (!entity.betnr) {
     const fields = espoToAdvoware(entity);
-    const created = await calls.call(() => api.advowareCreateBeteiligte(fields));
+    const created = await calls.call(() => api.advowareCreateBeteiligte(fields, espoId));
     const statusPatch = { betnr: created.betNr, ...syncedPatch({ now, rowId: created.rowId, stammdatenHash: currentHash }) };
     return {
       kind: 'synced',
