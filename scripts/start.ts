@@ -63,9 +63,16 @@ function shutdown(code: number): Promise<never> {
 
 function onUnexpectedExit(name: string, code: number | null): void {
   if (stopped) return;
-  log(`${name} exited unexpectedly (code ${code}); see its log. Stopping everything.`);
+  log(`${name} keeps exiting (code ${code}); see its log. Stopping everything.`);
   void shutdown(1);
 }
+
+/**
+ * A crashed child (Temporal dev server, Redis, worker, gateway) comes back instead of taking the sandbox down with it:
+ * Temporal keeps its state in its SQLite file and Redis in its append-only file, the worker and the gateway reconnect.
+ * Five crashes without a minute of running in between is a loop, and stops everything.
+ */
+const RESTART_POLICY = { delaysMs: [1_000, 2_000, 4_000, 8_000, 16_000], healthyAfterMs: 60_000 };
 
 function isSandbox(config: SandboxConfig): boolean {
   if (config.SANDBOX !== 'auto') return config.SANDBOX === 'true';
@@ -225,7 +232,7 @@ async function main(): Promise<void> {
   // Whatever an earlier start left running (it was killed, crashed, or lost its terminal) goes first.
   await stopLeftovers(recordDir, log);
   if (stopped) return;
-  const hub = new Supervisor({ log, onUnexpectedExit, recordDir });
+  const hub = new Supervisor({ log, onUnexpectedExit, recordDir, restart: RESTART_POLICY });
   supervisor = hub;
   if (isSandbox(config)) await startSandbox(hub, config, stateDir);
   else await startProduction(hub, stateDir);

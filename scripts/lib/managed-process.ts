@@ -27,7 +27,9 @@ export class ManagedProcess {
     private readonly options: ManagedProcessOptions,
   ) {}
 
+  /** Starts the process; called again after it exited, it starts a new one (the supervisor's restart). */
   start(onUnexpectedExit: (name: string, code: number | null) => void): void {
+    this.done = false;
     mkdirSync(dirname(this.options.logFile), { recursive: true });
     // The child writes to the file itself, not through a pipe to us: when the supervisor is killed, a child
     // writing to a broken pipe would die of SIGPIPE or EPIPE at some random moment instead of being stopped.

@@ -229,6 +229,36 @@ describe('npm start (sandbox mode), end to end', () => {
     }
   });
 
+  it('a Temporal dev server and a worker killed outright come back on their own, with the state they had', async () => {
+    // The sweep test above removed EspoCRM's webhooks: the sweep, triggered like an operator does, does the syncing.
+    const cli = process.env.TEMPORAL_CLI ?? 'temporal';
+    const sweep = () => run(cli, ['schedule', 'trigger', '--schedule-id', 'beteiligte-sync-sweep', '--address', sandbox.temporal.address]);
+    const created = (await (await espoAdmin('/entities/CBeteiligte', 'POST', { firstName: 'Rita', lastName: 'Restart' })).json()) as { id: string };
+    await sweep();
+    const betNr = await eventually(async () => (await espoParty(created.id)).betnr ?? undefined, 30_000, 'the party synced');
+    const pidOf = (name: string) => (JSON.parse(readFileSync(join(stateDir, 'run', `${name}.json`), 'utf8')) as { pid: number }).pid;
+
+    const temporalPid = pidOf('temporal');
+    process.kill(temporalPid, 'SIGKILL');
+    await eventually(() => Promise.resolve(output.includes('temporal restarted') ? true : undefined), 30_000, 'the dev server restarted');
+    assert.notEqual(pidOf('temporal'), temporalPid);
+    await eventually(async () => ((await gateway('/health')).status === 200 ? true : undefined), 60_000, 'the gateway healthy again');
+    // The SQLite file kept the history: the workflow of the sync before the crash is still there.
+    await run(cli, ['workflow', 'describe', '--workflow-id', `beteiligte-sync/${created.id}`, '--address', sandbox.temporal.address]);
+
+    const workerPid = pidOf('worker');
+    process.kill(workerPid, 'SIGKILL');
+    await eventually(() => Promise.resolve(output.includes('worker restarted') ? true : undefined), 30_000, 'the worker restarted');
+    await espoAdmin(`/entities/CBeteiligte/${created.id}`, 'PATCH', { lastName: 'Restarted' });
+    await eventually(async () => ((await sweep().then(() => true)) ? true : undefined), 30_000, 'a sweep after the worker came back');
+    await eventually(
+      async () => ((await advowareParty(betNr))?.name === 'Restarted' ? true : undefined),
+      60_000,
+      'the edit in Advoware after both restarts',
+    );
+    assert.equal(child.exitCode, null, 'npm start still runs');
+  });
+
   it('Ctrl-C stops every process it started', async () => {
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number | null];
