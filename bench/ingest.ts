@@ -40,10 +40,10 @@ export interface IngestFigures {
   gatewayHwmMb: number;
 }
 
-const NO_WORKER_QUEUE = 'bench-ingest-no-worker';
+export const NO_WORKER_QUEUE = 'bench-ingest-no-worker';
 
 /** `requests` sends, at most `concurrency` at a time; each returns its latency in ms and whether it got 200. */
-async function closedLoop(
+export async function closedLoop(
   requests: number,
   concurrency: number,
   send: () => Promise<boolean>,
@@ -65,7 +65,7 @@ async function closedLoop(
   return { latencies, failed, seconds: (performance.now() - start) / 1000 };
 }
 
-const batchOf = (size: number) => Array.from({ length: size }, () => ({ id: randomEspoId(), lastName: 'Ingest' }));
+export const batchOf = (size: number) => Array.from({ length: size }, () => ({ id: randomEspoId(), lastName: 'Ingest' }));
 
 /**
  * Webhook ingest against a fresh dev server of its own and the real gateway process: what the sender waits for.

@@ -9,8 +9,9 @@ export const PART_NAMES = [
   'drain',
   'ingest',
   'calendar',
-  'threecx',
   'leads',
+  'threecx',
+  'production',
 ] as const;
 export type PartName = (typeof PART_NAMES)[number];
 

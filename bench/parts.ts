@@ -9,6 +9,7 @@ import { measureBankverbindungen } from './bankverbindungen';
 import { measureKommunikation } from './kommunikation';
 import { measureLeads } from './leads';
 import type { BenchOptions, PartName } from './options';
+import { measureProduction } from './production';
 import { measureProxy } from './proxy';
 import { measureRebuild, measureScreenPop, measureYContext } from './threecx';
 import { atLeast, atMost, exactly, row, type BenchRow } from './report';
@@ -281,6 +282,36 @@ export const PARTS: Record<PartName, Part> = {
           ),
         ],
       };
+    },
+  },
+  production: {
+    title: 'Production-like Temporal: temporal-server 1.29.1 on PostgreSQL, one and two worker processes',
+    async run(ctx, o) {
+      const f = await measureProduction(ctx, o.drainBeteiligte, {
+        requests: o.ingestBatchRequests,
+        concurrency: o.ingestConcurrency,
+        batchSize: o.ingestBatchSize,
+      });
+      const rows = f.runs.flatMap(({ workers, drain }) => [
+        row(
+          `[PostgreSQL, ${workers} worker${workers > 1 ? 's' : ''}] drain ${drain.beteiligte} pending Beteiligte via one sweep`,
+          drain.seconds,
+          's',
+          undefined,
+          `worker peak RSS ${drain.peakRssMb.worker} MB (the first worker)`,
+        ),
+      ]);
+      rows.push(
+        row(
+          `[PostgreSQL] ingest, batches of ${o.ingestBatchSize}, ${o.ingestConcurrency} in parallel: items acknowledged`,
+          f.ingest.itemsPerSecond,
+          'items/s',
+          undefined,
+          `p50 ${ms(f.ingest.latency.p50)}, p99 ${ms(f.ingest.latency.p99)}; ${f.ingest.failed} not 200`,
+        ),
+        row('[PostgreSQL] server set-up (databases, schemas, namespace, search attributes)', f.setupSeconds, 's'),
+      );
+      return { json: { ...f }, rows };
     },
   },
 };

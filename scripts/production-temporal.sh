@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The database side of a production-like Temporal server (temporal-server on PostgreSQL, the version of
 # temporal-docker/docker-compose.yml). The server process itself, its config, the namespace and the search
-# attributes are test/support/production-temporal.ts, which calls this script.
+# attributes are scripts/lib/production-temporal.ts, which calls this script.
 #
 #   scripts/production-temporal.sh tools               build or find the server, print its directory (bin/, schema/, config/)
 #   scripts/production-temporal.sh check               exit 0 when PostgreSQL answers, else print why on stderr and exit 1

@@ -14,7 +14,7 @@ import {
   SEARCH_ATTRIBUTES_FILE,
   hubTemporalEnv,
   renderServerConfig,
-} from '../support/production-temporal';
+} from '../../scripts/lib/production-temporal';
 
 /**
  * The production-like tests (test/production/) stand in for the docker compose deployment, which cannot run here:

@@ -1,5 +1,5 @@
 /**
- * The Beteiligte sync on a production-like Temporal (temporal-server on PostgreSQL, test/support/production-temporal.ts):
+ * The Beteiligte sync on a production-like Temporal (temporal-server on PostgreSQL, scripts/lib/production-temporal.ts):
  * parties created in EspoCRM reach the hub as signed webhooks (the EspoCRM simulator's batched delivery with retries)
  * through the gateway process, and two production worker processes (workers/main.ts) sync them. Then the same load
  * with a fault in the middle: a worker killed (SIGKILL), PostgreSQL's connections cut, the Temporal server restarted.
@@ -20,7 +20,7 @@ import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator, signWebhookBody } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../../simulators/sandbox-credentials';
 import { startPrivateRedis, type PrivateRedis } from '../support/services';
-import { hubTemporalEnv, productionSkipReason, startProductionTemporal, type ProductionTemporal } from '../support/production-temporal';
+import { hubTemporalEnv, productionSkipReason, startProductionTemporal, type ProductionTemporal } from '../../scripts/lib/production-temporal';
 
 const ENTITY = 'CBeteiligte';
 const ADVOWARE_POST = 'POST /api/v1/advonet/Beteiligte';

@@ -27,7 +27,7 @@ import { GoogleCalendarSimulator } from '../../simulators/google/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_GOOGLE, advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../../simulators/sandbox-credentials';
 import type { calendarSyncAllWorkflow } from '../../workflows/calendar/sync-all';
 import { freePort } from '../support/services';
-import { hubTemporalEnv, productionSkipReason, startProductionTemporal, type ProductionTemporal } from '../support/production-temporal';
+import { hubTemporalEnv, productionSkipReason, startProductionTemporal, type ProductionTemporal } from '../../scripts/lib/production-temporal';
 
 /** A tenth of production's quota, so that the run outlasts a whole minute and the quota is what paces it. */
 const RATE_PER_MINUTE = 60;

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { waitUntil } from '../../scripts/lib/wait';
+import { waitUntil } from './wait';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../..');
