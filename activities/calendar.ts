@@ -1,3 +1,5 @@
+import { asyncLocalStorage } from '@temporalio/activity';
+import { Runtime } from '@temporalio/worker';
 import type { AdvowareClient } from '../clients/advoware/client';
 import { SyncTokenExpired, type GoogleCalendarApi } from '../clients/google/calendar-api';
 import type { CalendarStateStore } from '../clients/redis/calendar-state';
@@ -23,6 +25,7 @@ export interface CalendarActivityDeps {
  */
 export function createCalendarActivities(deps: CalendarActivityDeps) {
   const { advoware, google, calendarState, calendarSync: config } = deps;
+  const lastSynced = new LastSyncedGauge();
   return {
     async calendarSettings(): Promise<CalendarSettings> {
       const today = berlinToday(new Date());
@@ -33,6 +36,7 @@ export function createCalendarActivities(deps: CalendarActivityDeps) {
         concurrency: config.CALENDAR_SYNC_CONCURRENCY,
         writeConcurrency: config.CALENDAR_SYNC_WRITE_CONCURRENCY,
         callTimeoutMs: config.CALENDAR_SYNC_CALL_TIMEOUT_SECONDS * 1000,
+        retryMs: config.CALENDAR_SYNC_INTERVAL_SECONDS * 1000,
       };
     },
 
@@ -40,6 +44,7 @@ export function createCalendarActivities(deps: CalendarActivityDeps) {
     async calendarEmployeesOldestFirst(): Promise<string[]> {
       const active = activeKuerzels(await advoware.listMitarbeiter());
       const syncedAt = await calendarState.syncedAt(active);
+      lastSynced.active(syncedAt);
       return active.sort((a, b) => (syncedAt.get(a) ?? 0) - (syncedAt.get(b) ?? 0) || a.localeCompare(b));
     },
 
@@ -49,6 +54,7 @@ export function createCalendarActivities(deps: CalendarActivityDeps) {
 
     async calendarSaveState(kuerzel: string, state: CalendarSyncState): Promise<void> {
       await calendarState.save(kuerzel, state);
+      lastSynced.synced(kuerzel, state.syncedAt);
     },
 
     /** The employee's hub calendar: found by name and marker, or created. */
@@ -108,3 +114,40 @@ export function createCalendarActivities(deps: CalendarActivityDeps) {
 }
 
 export type CalendarActivities = ReturnType<typeof createCalendarActivities>;
+
+/**
+ * `hub_calendar_last_synced_timestamp_seconds{kuerzel}`: when each employee's calendar last synced completely, for
+ * the "not synced for 1 h" alert (temporal-docker/prometheus/alerts.yml). Set when a run saves its state and, for
+ * every active employee, at each `calendar-sync-all` (so a restarted worker knows them before their next success).
+ * An employee no longer active is set to NaN, which no alert takes for old. On the runtime's meter, not the
+ * activity's: one series per employee, whichever activity set it.
+ */
+class LastSyncedGauge {
+  private readonly reported = new Set<string>();
+
+  synced(kuerzel: string, syncedAtMs: number): void {
+    if (syncedAtMs <= 0) return;
+    this.gauge()?.set(syncedAtMs / 1000, { kuerzel });
+    this.reported.add(kuerzel);
+  }
+
+  /** The active employees and their last sync from Redis; never synced (0) stays without a value. */
+  active(syncedAt: ReadonlyMap<string, number>): void {
+    for (const [kuerzel, at] of syncedAt) this.synced(kuerzel, at);
+    for (const gone of [...this.reported].filter((k) => !syncedAt.has(k))) {
+      this.gauge()?.set(Number.NaN, { kuerzel: gone });
+      this.reported.delete(gone);
+    }
+  }
+
+  /** Only inside an activity, i.e. in a worker, whose runtime exports metrics (a CLI or test caller has none). */
+  private gauge() {
+    if (!asyncLocalStorage.getStore()) return undefined;
+    return Runtime.instance().metricMeter.createGauge(
+      'hub_calendar_last_synced_timestamp_seconds',
+      'float',
+      's',
+      "Unix time of an employee's last complete calendar sync",
+    );
+  }
+}

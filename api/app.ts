@@ -12,6 +12,7 @@ import { advowareProxyRouter } from './routes/advoware-proxy';
 import { bankverbindungenWebhookRouter } from './routes/bankverbindungen-webhooks';
 import { beteiligteWebhookRouter } from './routes/beteiligte-webhooks';
 import { calendarSyncRouter } from './routes/calendar-sync';
+import { codecRouter, type CodecRouteDeps } from './routes/codec';
 import { healthRouter, type ReadinessCheck } from './routes/health';
 import { metricsRouter } from './routes/metrics';
 import { threecxCallsRouter } from './routes/threecx-calls';
@@ -40,6 +41,8 @@ export interface GatewayDeps {
   yContext?: YContextService;
   /** `POST /api/leads/vermieterhelden` (SPEC §7); tests of other routes leave it out, and the route then answers 404. */
   leads?: LeadGatewayDeps;
+  /** `/codec` for the Web UI and the temporal CLI (issue 16); tests of other routes leave it out (404). */
+  codec?: Omit<CodecRouteDeps, 'apiKeys' | 'logger'>;
 }
 
 /** The gateway as an Express app, without listening: `main.ts` serves it, tests call it directly. */
@@ -67,6 +70,9 @@ export function createApp(deps: GatewayDeps): Express {
   app.use(bankverbindungenWebhookRouter({ ...deps, webhookMetrics }));
   app.use(threecxWebhookRouter({ ...deps, threecx: deps.threecx }));
   if (deps.leads) app.use(vermieterheldenLeadsRouter({ apiKeys: deps.apiKeys, logger: deps.logger, leads: deps.leads }));
+
+  // Its own JSON parser and body limit, CORS and authentication.
+  if (deps.codec) app.use(codecRouter({ ...deps.codec, apiKeys: deps.apiKeys, logger: deps.logger }));
 
   app.use(express.json({ limit: deps.bodyLimit }));
   const apiKey = requireApiKey(deps.apiKeys);

@@ -3,7 +3,9 @@ import { createAdvowareClient } from '../clients/advoware/client';
 import { CalendarSyncRequester } from '../clients/temporal/calendar-sync-requests';
 import { SyncRequester } from '../clients/temporal/sync-requests';
 import { gatewayConfigSchema, loadDotEnv, parseEnv } from '../config/env';
+import { hubDataConverter } from '../lib/data-converter';
 import { createLogger } from '../lib/logger';
+import { AesGcmPayloadCodec } from '../lib/payload-codec';
 import { createGatewayMetrics } from '../lib/metrics';
 import { createRedis } from '../lib/redis';
 import { CallerIndexStore } from '../clients/redis/caller-index';
@@ -23,7 +25,8 @@ function main(): void {
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   // Lazy: the gateway comes up (and reports 503) even while Temporal is still starting.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = hubDataConverter(config.HUB_PAYLOAD_KEYS);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 
   const app = createApp({
     apiKeys: config.HUB_API_KEYS,
@@ -45,6 +48,11 @@ function main(): void {
       espocrmSiteUrl: espocrmSiteUrl(config.ESPOCRM_API_BASE_URL, config.ESPOCRM_SITE_URL),
     },
     yContext: createYContextService(config, redis, logger),
+    codec: {
+      codec: new AesGcmPayloadCodec(config.HUB_PAYLOAD_KEYS),
+      corsOrigins: config.HUB_CODEC_CORS_ORIGINS,
+      uiToken: config.HUB_CODEC_UI_TOKEN,
+    },
     leads: {
       secret: config.VERMIETERHELDEN_WEBHOOK_SECRET,
       dedup: new LeadDedupStore(redis),

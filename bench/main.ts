@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { compileHub } from './compiled';
 import type { BenchContext } from './context';
+import { benchDataConverter } from './payload-keys';
 import { startGateway, startWorker, type HubEnv } from './hub-processes';
 import { parseOptions, USAGE } from './options';
 import { PARTS } from './parts';
@@ -52,6 +53,8 @@ async function main(): Promise<number> {
   const sim = await SimProcess.start();
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const connection = await Connection.connect({ address: temporalAddress });
+  // Before the hub's processes start: they inherit the key.
+  const dataConverter = benchDataConverter();
   const env: HubEnv = {
     simulators: sim.ready.hubEnv,
     temporalAddress,
@@ -71,7 +74,7 @@ async function main(): Promise<number> {
       return s.value;
     });
     if (!worker || !gateway || !('url' in gateway)) throw new Error('worker or gateway missing');
-    const ctx: BenchContext = { sim, env, worker, gateway, client: new Client({ connection }), redis, logDir };
+    const ctx: BenchContext = { sim, env, worker, gateway, client: new Client({ connection, dataConverter }), redis, logDir };
     console.log(
       `bench: hub ${compiledDir ? 'compiled' : 'from source (tsx)'}; worker pid ${worker.pid}, gateway pid ${gateway.pid} (${gateway.url}), simulators pid ${sim.pid}; logs in ${logDir}`,
     );

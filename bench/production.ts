@@ -6,6 +6,7 @@ import type { BenchContext } from './context';
 import { measureDrain, type DrainFigures } from './drain';
 import { startGateway, startWorker, type HubEnv, type HubProcess } from './hub-processes';
 import { batchOf, closedLoop, NO_WORKER_QUEUE } from './ingest';
+import { benchDataConverter } from './payload-keys';
 import { round, summarize, type Summary } from './stats';
 import { postWebhook } from './webhooks';
 
@@ -34,7 +35,7 @@ export async function measureProduction(
   const server = await startProductionTemporal('bench');
   const temporalEnv = hubTemporalEnv(server);
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  const client = new Client({ connection, namespace: server.namespace, dataConverter: benchDataConverter() });
   try {
     const runs: ProductionFigures[] = [];
     for (const workers of [1, 2]) {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parsePayloadKeys } from '../lib/payload-codec';
 
 /**
  * Every environment variable the hub reads, validated once at start-up.
@@ -252,6 +253,44 @@ export const gatewayEnv = z.object({
   WEBHOOK_TEMPORAL_DEADLINE_MS: positiveInt.default(2_500),
 });
 
+/** How to make a key, in every message about a missing or bad one. */
+export const PAYLOAD_KEY_ADVICE = 'set HUB_PAYLOAD_KEYS=<id>:<key>, e.g. "k1:$(openssl rand -base64 32)"';
+
+/**
+ * The keys that encrypt client data in Temporal's history (lib/payload-codec.ts), `id:<base64 of 32 bytes>` separated
+ * by commas: the first encrypts, all decrypt, so a new key goes first and the old ones stay until no history needs
+ * them. Required: production never starts without one; the sandbox (`npm start`) generates its own into its state dir.
+ */
+const payloadKeys = z
+  .string({ error: (issue) => (issue.input === undefined ? `required: client data is encrypted in Temporal; ${PAYLOAD_KEY_ADVICE}` : undefined) })
+  .transform((value, ctx) => {
+    try {
+      return parsePayloadKeys(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `${err instanceof Error ? err.message : String(err)}; ${PAYLOAD_KEY_ADVICE}` });
+      return z.NEVER;
+    }
+  });
+export const payloadEncryptionEnv = z.object({
+  HUB_PAYLOAD_KEYS: payloadKeys,
+});
+export type PayloadEncryptionConfig = z.infer<typeof payloadEncryptionEnv>;
+
+/**
+ * The gateway's codec endpoint (`/codec`, Temporal's remote codec protocol) for the Web UI and the temporal CLI. The CLI
+ * sends an API key (`--codec-auth 'Bearer <key>'`); a browser cannot send one, so the UI gets its own decode-only
+ * token in the endpoint's path (temporal-docker/README.md, "Client data encryption").
+ */
+export const codecGatewayEnv = z.object({
+  /** Web UI origins (`http://127.0.0.1:8080`) allowed to call /codec from the browser. */
+  HUB_CODEC_CORS_ORIGINS: csv.pipe(z.array(z.url().transform((u) => new URL(u).origin))).default([]),
+  /** Enables `POST /codec/ui/<token>/decode` for the Web UI; no browser decoding without it. */
+  HUB_CODEC_UI_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{32,}$/, 'must be at least 32 characters of A-Z a-z 0-9 _ - (openssl rand -hex 24)')
+    .optional(),
+});
+
 export const loggingEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -259,6 +298,8 @@ export const loggingEnv = z.object({
 export const workerEnv = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
+  /** How often the worker counts the entities failing now for `hub_entities_failing` (workers/failing-entities.ts). */
+  WORKER_FAILING_ENTITIES_POLL_SECONDS: positiveInt.default(30),
 });
 
 /** Ports and files of sandbox mode (`npm start` without credentials). */
@@ -292,6 +333,8 @@ export const gatewayConfigSchema = temporalEnv
   .extend(advowareEnv.shape)
   .extend(espocrmEnv.shape)
   .extend(gatewayEnv.shape)
+  .extend(payloadEncryptionEnv.shape)
+  .extend(codecGatewayEnv.shape)
   .extend(leadsGatewayEnv.shape)
   .extend(staffEnv.shape)
   .extend(yContextEnv.shape)
@@ -305,6 +348,7 @@ export const workerConfigSchema = temporalEnv
   .extend(advowareEnv.shape)
   .extend(espocrmEnv.shape)
   .extend(workerEnv.shape)
+  .extend(payloadEncryptionEnv.shape)
   .extend(beteiligteSyncEnv.shape)
   .extend(bankverbindungenSyncEnv.shape)
   .extend(calendarSyncEnv.shape)
@@ -343,6 +387,9 @@ export type CalendarToolConfig = z.infer<typeof calendarToolConfigSchema>;
 export const phoneIndexToolConfigSchema = espocrmEnv.extend(redisEnv.shape);
 export type PhoneIndexToolConfig = z.infer<typeof phoneIndexToolConfigSchema>;
 
+/** `hub:failures`: reads Temporal's visibility and decrypts the memos. */
+export const failuresToolConfigSchema = temporalEnv.extend(payloadEncryptionEnv.shape);
+
 /** Every schema above, for tooling that lists the variables (`.env.example` check, docker compose check). */
 export const allEnvSchemas = [
   temporalEnv,
@@ -350,6 +397,8 @@ export const allEnvSchemas = [
   advowareEnv,
   espocrmEnv,
   gatewayEnv,
+  payloadEncryptionEnv,
+  codecGatewayEnv,
   loggingEnv,
   workerEnv,
   beteiligteSyncEnv,

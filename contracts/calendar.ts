@@ -1,3 +1,5 @@
+import { defineSignal } from '@temporalio/workflow';
+import type { RootCause } from './failures';
 import { workflowRef } from './workflow-ref';
 
 /** What a calendar run can do to one appointment; the result counts them. */
@@ -24,11 +26,32 @@ export function calendarSyncWorkflowId(kuerzel: string): string {
   return `calendar-sync/${kuerzel}`;
 }
 
+/** What the Web UI's workflow list shows for an employee's sync and for `calendar-sync-all`. */
+export const calendarSyncSummary = (kuerzel: string): string => `Calendar of ${kuerzel}`;
+export const CALENDAR_SYNC_ALL_SUMMARY = "All employees' calendars";
+
 export interface CalendarSyncInput {
   kuerzel: string;
   /** Subject, place and notes in Google; the configured default when absent. */
   fullContent?: boolean;
+  /** Set by the workflow itself when it continues as new while failing: it goes on waiting for the retry. */
+  failing?: { attempts: number; nextRetryAt: string };
 }
+
+/**
+ * One more run of an employee's sync (the manual trigger's signal-with-start, or `calendar-sync-all` finding the
+ * employee's workflow open). Requests arriving during a run make one more run; a failing employee waiting for its
+ * retry runs at once.
+ */
+export interface CalendarSyncRequest {
+  fullContent?: boolean;
+  /** Workflow ID of a `calendar-sync-all` that cannot wait for the result: the run's outcome goes there by signal. */
+  reportTo?: string;
+}
+export const calendarSyncRequested = defineSignal<[CalendarSyncRequest]>('calendarSyncRequested');
+
+/** An employee's run reports its outcome to the `calendar-sync-all` that asked for it (its parent, or `reportTo`). */
+export const calendarRunReported = defineSignal<[EmployeeOutcome]>('calendarRunReported');
 
 export interface CalendarSyncAllInput {
   fullContent?: boolean;
@@ -48,11 +71,19 @@ export interface CalendarSyncResult {
 
 export type EmployeeOutcome =
   | { kuerzel: string; status: 'synced'; result: CalendarSyncResult }
-  /** A manual trigger was already syncing this employee; that run covers this request. */
+  /** The employee's workflow was open and did not report a run in time; its running run covers this request. */
   | { kuerzel: string; status: 'already_running' }
-  | { kuerzel: string; status: 'failed'; error: string };
+  /** `reason`: which system, which call, which answer. The employee's workflow stays open until a run succeeds. */
+  | { kuerzel: string; status: 'failed'; reason: RootCause; attempts?: number; nextRetryAt?: string };
+
+/**
+ * How a `calendar-sync-all` run went, as its result and its `HubOutcome` show it. Deliberately not `failed`: the
+ * run is no entity, and the operators' failure query lists the failing employees themselves.
+ */
+export type CalendarSyncAllOutcome = 'all_synced' | 'partial_failure' | 'none_synced';
 
 export interface CalendarSyncAllResult {
+  outcome: CalendarSyncAllOutcome;
   employees: EmployeeOutcome[];
   synced: number;
   failed: number;

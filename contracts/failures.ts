@@ -54,3 +54,39 @@ export function failureMessage(err: unknown): string {
   while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) current = current.cause;
   return current instanceof Error ? current.message : String(current);
 }
+
+/** What an operator needs to know about a failure at a glance: which system, which call, which answer. */
+export interface RootCause {
+  /** `<System><Kind>`, e.g. `GoogleRateLimited`; the failure's own type, or `Error` for an unclassified one. */
+  type: string;
+  system?: ExternalSystem;
+  kind?: FailureKind;
+  /** The activity (one per external call) that failed, e.g. `googleListEvents`. */
+  call?: string;
+  /** The HTTP status the system answered with, when it answered. */
+  httpStatus?: number;
+  message: string;
+}
+
+/** The root cause behind `err`: the innermost classified failure, with the activity that met it. */
+export function rootCauseOf(err: unknown): RootCause {
+  let call: string | undefined;
+  let current: unknown = err;
+  while (current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) {
+    if (current instanceof ActivityFailure) call = current.activityType;
+    current = current.cause;
+  }
+  const failure = current instanceof ApplicationFailure ? current : undefined;
+  // The clients put their classification first in the details (clients/errors.ts); contracts cannot import them.
+  const details = failure?.details?.[0] as { system?: unknown; kind?: unknown; status?: unknown } | undefined;
+  const system = typeof details?.system === 'string' ? (details.system as ExternalSystem) : undefined;
+  const kind = typeof details?.kind === 'string' ? (details.kind as FailureKind) : undefined;
+  return {
+    type: failure?.type || 'Error',
+    ...(system && { system }),
+    ...(kind && { kind }),
+    ...(call && { call }),
+    ...(typeof details?.status === 'number' && { httpStatus: details.status }),
+    message: failureMessage(err),
+  };
+}

@@ -1,5 +1,15 @@
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { abortReason, keepAlive, sleep, type CallScope } from './call-scope';
+
+/**
+ * What a caller may add to its call scope to learn how long each of its requests waited for the limit (a worker's
+ * rate-limit metrics, wired in workers/activities.ts), so that lib needs no metrics of its own.
+ */
+export interface RateLimitWaitObserver {
+  /** Called once per grant, with the time from asking to the grant (0 when a token was there). */
+  readonly onRateLimitWait?: (waitedMs: number) => void;
+}
 
 export interface RateLimiter {
   /**
@@ -12,7 +22,7 @@ export interface RateLimiter {
    * Resolves when one request may be sent. While it waits it heartbeats through `scope`; when the scope's signal
    * aborts it rejects with the signal's reason and takes nothing.
    */
-  acquire(scope?: CallScope): Promise<void>;
+  acquire(scope?: CallScope & RateLimitWaitObserver): Promise<void>;
   /** Everyone sharing the limit waits at least `ms` more (the API said "too fast" despite the limit). */
   backOff(ms: number): Promise<void>;
 }
@@ -125,15 +135,19 @@ export class RedisTokenBucket implements RateLimiter {
     this.keys = [options.key, `${options.key}:grants`];
   }
 
-  async acquire(scope: CallScope = {}): Promise<void> {
+  async acquire(scope: CallScope & RateLimitWaitObserver = {}): Promise<void> {
     const { signal } = scope;
+    const asked = performance.now();
     let stopHeartbeats: (() => void) | undefined;
     try {
       for (;;) {
         // Checked before every try, so an aborted caller never takes a grant it will not use.
         if (signal?.aborted) throw abortReason(signal);
         const waitUs = await this.run(0);
-        if (waitUs === 0) return;
+        if (waitUs === 0) {
+          scope.onRateLimitWait?.(stopHeartbeats ? performance.now() - asked : 0);
+          return;
+        }
         stopHeartbeats ??= keepAlive(scope);
         // A little jitter, so processes woken together do not all hit Redis in the same millisecond.
         await sleep(Math.ceil(waitUs / 1000) + Math.floor(Math.random() * 5), signal);

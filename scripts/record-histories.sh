@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/tools.sh
 
+export HUB_PAYLOAD_KEYS="$HUB_TEST_PAYLOAD_KEYS"
 with_private_services record node --import tsx test/replay/record.ts

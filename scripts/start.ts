@@ -10,12 +10,13 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gatewayConfigSchema, loadDotEnv, parseEnv, sandboxEnv, workerConfigSchema, type SandboxConfig } from '../config/env';
+import { gatewayConfigSchema, gatewayEnv, loadDotEnv, parseEnv, sandboxEnv, workerConfigSchema, type SandboxConfig } from '../config/env';
 import { SANDBOX_HUB_API_KEY } from '../simulators/sandbox-credentials';
 import { startSandboxSimulators, type Sandbox } from '../simulators/sandbox';
 import { DIST_ENTRIES, ensureBuilt } from './lib/build-freshness';
 import { redisAnswers, sqlitePragmasFromEnv, startRedis, startTemporalDev } from './lib/local-services';
 import { forgetProcess, recordProcess, runningRecord, stopLeftovers } from './lib/process-record';
+import { sandboxSecrets } from './lib/sandbox-secrets';
 import { Supervisor } from './lib/supervisor';
 import { ensureLocalTools } from './lib/tools';
 import { httpOk, waitUntil } from './lib/wait';
@@ -94,11 +95,18 @@ async function startSandbox(hub: Supervisor, config: SandboxConfig, stateDir: st
   log('checking the Temporal CLI and redis-server (the first run builds the CLI: a few minutes)');
   const tools = ensureLocalTools();
 
+  // Client data is encrypted in the dev server's history too; the key is the sandbox's own, kept in the state dir.
+  const secrets = sandboxSecrets(stateDir);
+  const gatewayPort = gatewayEnv.shape.PORT.parse(process.env.PORT || undefined);
+  const codecUiToken = process.env.HUB_CODEC_UI_TOKEN || secrets.codecUiToken;
+
   log('starting the Temporal dev server');
   const temporal = await startTemporalDev(hub, {
     cli: tools.temporalCli,
     port: config.SANDBOX_TEMPORAL_PORT,
     uiPort: config.SANDBOX_TEMPORAL_UI_PORT,
+    // The browser fetches it: the gateway as the operator's browser reaches it.
+    uiCodecEndpoint: `http://127.0.0.1:${gatewayPort}/codec/ui/${codecUiToken}`,
     dbFile: join(stateDir, 'temporal.db'),
     // Measured by `npm run bench` (ingest): WAL takes webhooks faster than SQLite's default journal. Synchronous
     // NORMAL can lose the last commits on a power cut, never on a crash: fine for a sandbox (production: PostgreSQL).
@@ -133,12 +141,18 @@ async function startSandbox(hub: Supervisor, config: SandboxConfig, stateDir: st
   hub.add('simulators', () => sandbox.stop());
 
   const apiKeys = process.env.HUB_API_KEYS || SANDBOX_HUB_API_KEY;
+  const payloadKeys = process.env.HUB_PAYLOAD_KEYS || secrets.payloadKeys;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...sandbox.hubEnv,
     TEMPORAL_ADDRESS: temporal.address,
     REDIS_URL: redisUrl,
     HUB_API_KEYS: apiKeys,
+    HUB_PAYLOAD_KEYS: payloadKeys,
+    HUB_CODEC_UI_TOKEN: codecUiToken,
+    // The UI answers on both names of the loopback; the browser's origin is whichever the operator typed.
+    HUB_CODEC_CORS_ORIGINS:
+      process.env.HUB_CODEC_CORS_ORIGINS || `http://127.0.0.1:${config.SANDBOX_TEMPORAL_UI_PORT},http://localhost:${config.SANDBOX_TEMPORAL_UI_PORT}`,
   };
   // Validate before spawning, so a bad value is reported here and not as two crashed children.
   const gatewayConfig = parseEnv(gatewayConfigSchema, env);
@@ -163,10 +177,19 @@ async function startSandbox(hub: Supervisor, config: SandboxConfig, stateDir: st
     mode: 'sandbox',
     gateway: { url: gatewayUrl, apiKey: firstKey },
     temporal: { address: temporal.address, uiUrl, namespace: gatewayConfig.TEMPORAL_NAMESPACE },
+    // For `temporal ... --codec-endpoint <codec.endpoint> --codec-auth 'Bearer <gateway.apiKey>'`.
+    codec: { endpoint: `${gatewayUrl}/codec` },
     redis: { url: redisUrl },
     simulators: sandbox.running,
-    // What the worker runs with, so commands (calendar:audit, calendar:reset) reach the same simulators.
-    hubEnv: { ...sandbox.hubEnv, REDIS_URL: redisUrl },
+    // What the worker runs with, so commands (calendar:audit, calendar:reset, hub:failures) reach the same simulators
+    // and Temporal and read the workflows' encrypted payloads.
+    hubEnv: {
+      ...sandbox.hubEnv,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: gatewayConfig.TEMPORAL_NAMESPACE,
+      REDIS_URL: redisUrl,
+      HUB_PAYLOAD_KEYS: payloadKeys,
+    },
     logs: logDir,
   };
   writeFileSync(join(stateDir, 'sandbox.json'), `${JSON.stringify(description, null, 2)}\n`);
@@ -180,6 +203,7 @@ bitbylaw hub is running in sandbox mode (simulated Advoware and EspoCRM).
   API key       ${firstKey}            (header X-API-Key)
   Temporal UI   ${uiUrl}
   Temporal      ${temporal.address}
+  Codec         ${gatewayUrl}/codec   (temporal CLI: --codec-endpoint ${gatewayUrl}/codec --codec-auth 'Bearer ${firstKey}')
 ${Object.entries(sandbox.running)
   .map(([name, sim]) => `  ${name.padEnd(13)} ${sim.url}`)
   .join('\n')}

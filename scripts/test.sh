@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/tools.sh
 
+export HUB_PAYLOAD_KEYS="$HUB_TEST_PAYLOAD_KEYS"
+
 output=$(mktemp "${TMPDIR:-/tmp}/hub-test-output.XXXXXX")
 trap 'rm -f "$output"' EXIT
 

@@ -13,6 +13,7 @@ import { CallEventRequester } from '../clients/temporal/call-events';
 import { SyncRequester } from '../clients/temporal/sync-requests';
 import { createThreeCxClient, threecxConfigured } from '../clients/threecx/client';
 import type { ActivityConfig } from '../config/env';
+import { reportingRateLimitWaits } from './rate-limit-metrics';
 
 /** What the activities share with the rest of the process: Redis (token cache, rate limit, cursors) and Temporal. */
 export interface ActivityServices {
@@ -36,14 +37,21 @@ export function composeActivities(config: ActivityConfig, services: ActivityServ
     // Every client call an activity makes stops when the activity is cancelled, and heartbeats while it waits.
     advoware: overrides.advoware ?? createAdvowareClient(config, services.redis, ADVOWARE_TOKEN_KEY, activityCallScope),
     espocrm: overrides.espocrm ?? createEspoCrmClient(config, activityCallScope),
-    google: overrides.google ?? createGoogleCalendarApi(config, services.redis, activityCallScope),
+    // Google's and 3CX's shared buckets report each grant's wait to the worker's metrics (workers/rate-limit-metrics.ts).
+    google:
+      overrides.google ??
+      createGoogleCalendarApi(config, services.redis, reportingRateLimitWaits(activityCallScope, 'Google', config.GOOGLE_CALENDAR_RATE_PER_MINUTE)),
     calendarState: overrides.calendarState ?? new CalendarStateStore(services.redis),
     callerIndex: overrides.callerIndex ?? new CallerIndexStore(services.redis),
     createdBeteiligte: new CreatedBeteiligteNotes(services.redis),
     yContextCache: overrides.yContextCache ?? new YContextCache(services.redis),
     requester: new SyncRequester(services.client, services.taskQueue),
     // Telephony is optional (SPEC §8): without 3CX, calls still log what the webhooks say; dialling fails.
-    threecx: overrides.threecx ?? (threecxConfigured(config) ? createThreeCxClient(config, services.redis, activityCallScope) : undefined),
+    threecx:
+      overrides.threecx ??
+      (threecxConfigured(config)
+        ? createThreeCxClient(config, services.redis, reportingRateLimitWaits(activityCallScope, 'ThreeCx', config.THREECX_RATE_PER_MINUTE))
+        : undefined),
     callEvents: new CallEventRequester(services.client, services.taskQueue),
     calls: config,
     leads: config,

@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { HubActivities } from '../activities';
+import { apiCallMetricsInterceptor } from './api-call-metrics';
 
 export interface HubWorkerOptions {
   connection: NativeConnection;
+  /** hubDataConverter (lib/data-converter.ts): the worker reads and writes every payload encrypted. */
+  dataConverter: DataConverter;
   namespace: string;
   taskQueue: string;
   activities: HubActivities;
@@ -25,10 +29,13 @@ function workflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>
 export function createHubWorker(options: HubWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
+    dataConverter: options.dataConverter,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflowCode(),
     activities: options.activities,
+    // API calls and errors per external system (SPEC §10), local activities included.
+    interceptors: { activity: [apiCallMetricsInterceptor] },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
     // In-flight activities get this long to finish on SIGTERM before Temporal retries them elsewhere.
     shutdownGraceTime: '20 seconds',

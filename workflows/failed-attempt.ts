@@ -1,5 +1,5 @@
 import { log } from '@temporalio/workflow';
-import { failureMessage, isPermanentFailure } from '../contracts/failures';
+import { failureMessage, isPermanentFailure, rootCauseOf, type RootCause } from '../contracts/failures';
 import { failurePatch, type FailureUpdate, type RetryPolicy } from '../domain/beteiligte/status';
 
 export interface FailedAttemptInput {
@@ -25,6 +25,10 @@ export interface FailedAttempt {
   message: string;
   /** `syncRetryCount` as written. */
   failedAttempts: number;
+  /** Which system, call and answer made the attempt fail, for the operators' view. */
+  reason: RootCause;
+  /** When the next attempt comes on its own: the backoff timer, or the sweep's automatic reset. */
+  nextAttemptAt: string;
 }
 
 /**
@@ -44,5 +48,6 @@ export async function recordFailedAttempt(input: FailedAttemptInput): Promise<Fa
   }
   log.warn(`${input.kind} sync attempt failed`, { ...input.logContext, permanent, status: patch.fields.syncStatus, message });
   const decision = patch.fields.syncStatus === 'permanently_failed' ? 'permanently_failed' : 'failed';
-  return { decision, message, failedAttempts: patch.fields.syncRetryCount };
+  const nextAttemptAt = new Date(Date.now() + (patch.retryInMs ?? input.policy.autoResetMs)).toISOString();
+  return { decision, message, failedAttempts: patch.fields.syncRetryCount, reason: rootCauseOf(input.err), nextAttemptAt };
 }

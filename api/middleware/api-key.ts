@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -11,10 +11,18 @@ export function matchesApiKey(candidate: string | undefined, keys: readonly stri
   return keys.reduce((found, key) => timingSafeEqual(given, digest(key)) || found, false);
 }
 
-/** Requires `X-API-Key` to be one of the configured keys (`HUB_API_KEYS`). */
+/** The key a request carries: `X-API-Key`, or `Authorization: Bearer <key>` (what the temporal CLI's `--codec-auth` sends). */
+export function presentedApiKey(req: Request): string | undefined {
+  const header = req.get('x-api-key');
+  if (header) return header;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  return bearer?.[1];
+}
+
+/** Requires `X-API-Key` (or `Authorization: Bearer`) to be one of the configured keys (`HUB_API_KEYS`). */
 export function requireApiKey(keys: readonly string[]): RequestHandler {
   return (req, res, next) => {
-    if (matchesApiKey(req.get('x-api-key'), keys)) return next();
-    res.status(401).json({ error: 'missing or invalid API key (header X-API-Key)' });
+    if (matchesApiKey(presentedApiKey(req), keys)) return next();
+    res.status(401).json({ error: 'missing or invalid API key (header X-API-Key or Authorization: Bearer <key>)' });
   };
 }

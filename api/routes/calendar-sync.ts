@@ -23,8 +23,8 @@ export interface CalendarSyncDeps {
 
 /**
  * `POST /advoware/calendar/sync {kuerzel | "ALL", full_content?}` (SPEC §2, §6): `202` with the workflow IDs once
- * Temporal holds the run. An unknown or inactive kuerzel is `404` and starts nothing; Advoware or Temporal
- * unreachable is `503`.
+ * Temporal holds the request (an employee's open workflow, e.g. one failing and waiting for its retry, runs again
+ * at once). An unknown or inactive kuerzel is `404` and starts nothing; Advoware or Temporal unreachable is `503`.
  */
 export function calendarSyncRouter(deps: CalendarSyncDeps): Router {
   const router = Router();

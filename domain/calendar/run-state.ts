@@ -16,6 +16,8 @@ export interface CalendarSettings {
   concurrency: number;
   writeConcurrency: number;
   callTimeoutMs: number;
+  /** How long a failing employee's workflow waits for its next run when no schedule tick or trigger comes first. */
+  retryMs?: number;
 }
 
 export type GoogleEventList = { expired: false; events: HubEvent[]; nextSyncToken: string; pages: number } | { expired: true };

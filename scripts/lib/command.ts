@@ -1,13 +1,16 @@
 /**
  * What the operator commands (calendar:audit, calendar:reset, phone-index:rebuild) share: configuration from
- * `.env` or a running sandbox, a checked Redis connection, flag parsing and exit codes.
+ * `.env` or a running sandbox, a checked Redis connection, a Temporal client with the hub's DataConverter, flag
+ * parsing and exit codes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import { ConfigError, loadDotEnv, parseEnv, sandboxEnv } from '../../config/env';
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, loadDotEnv, parseEnv, sandboxEnv, type PayloadEncryptionConfig, type TemporalConfig } from '../../config/env';
+import { hubDataConverter } from '../../lib/data-converter';
 
 /** Exit codes every command shares; a command adds its own meanings of 1. */
 export const COMMAND_EXIT = { ok: 0, usage: 2, failed: 3 } as const;
@@ -73,6 +76,21 @@ function redactedUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
+}
+
+/**
+ * A Temporal client for a command, with the hub's DataConverter: the commands read workflow results and failures that
+ * the worker wrote encrypted (HUB_PAYLOAD_KEYS, which the sandbox's hubEnv carries too). Close it when done.
+ */
+export async function openCommandTemporal(config: TemporalConfig & PayloadEncryptionConfig): Promise<{ client: Client; close(): Promise<void> }> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
+  } catch (err) {
+    throw new Error(`Temporal at ${config.TEMPORAL_ADDRESS} does not answer: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: hubDataConverter(config.HUB_PAYLOAD_KEYS) });
+  return { client, close: () => connection.close() };
 }
 
 /** node:util parseArgs in strict mode, its errors (unknown flag, missing value) turned into UsageError. */

@@ -40,6 +40,8 @@ export interface TemporalDevOptions {
   port: number;
   /** Web UI port; no UI (headless) when omitted. */
   uiPort?: number;
+  /** The Web UI's remote codec (the gateway's `/codec/ui/<token>`), called from the browser to show payloads decoded. */
+  uiCodecEndpoint?: string;
   /** Workflows survive a restart because their state is kept in this SQLite file; in memory when omitted. */
   dbFile?: string;
   logFile: string;
@@ -69,6 +71,7 @@ export async function startTemporalDev(supervisor: Supervisor, options: Temporal
     '--ip', '127.0.0.1',
     '--port', String(options.port),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...(options.uiPort !== undefined && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     '--log-level', 'warn',

@@ -61,6 +61,10 @@ ensure_redis_server() {
 # own (scripts/lib/private-services.ts), both found or built first and thrown away afterwards; returns
 # COMMAND's status. The command sees TEMPORAL_ADDRESS and REDIS_URL, and TEMPORAL_CLI/REDIS_SERVER for
 # tests that start servers of their own.
+# The one payload key of every test and recording (the hub refuses to start without one): the harnesses
+# (test/support/services.ts) and every worker or gateway process a test starts read it. Not a secret: test data only.
+HUB_TEST_PAYLOAD_KEYS="test:Yml0YnlsYXctaHViLXRlc3QtcGF5bG9hZC1rZXktMDE="
+
 with_private_services() {
   local label=$1
   shift

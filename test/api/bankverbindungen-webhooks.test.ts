@@ -8,6 +8,7 @@ import { HubEntityId, HubEntityType } from '../../contracts/search-attributes';
 import { signWebhookBody } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
 import { startTestGateway, useWebhookGateway, workflowExists } from '../support/gateway';
+import { decodedPayload, testDataConverter } from '../support/services';
 
 const signed = (body: string) => signWebhookBody(SANDBOX_ESPOCRM.webhookId, SANDBOX_ESPOCRM.webhookSecret, body);
 
@@ -22,10 +23,8 @@ describe('gateway: EspoCRM Bankverbindungen webhooks', () => {
   /** The signals the account's workflow holds, by reason, as Temporal recorded them. */
   const signalReasons = async (espoId: string): Promise<string[]> => {
     const history = await client().workflow.getHandle(bankverbindungenSyncWorkflowId(espoId)).fetchHistory();
-    return (history.events ?? []).flatMap((e) => {
-      const data = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data;
-      return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { reason: string }).reason] : [];
-    });
+    const payloads = (history.events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.input?.payloads?.slice(0, 1) ?? []);
+    return Promise.all(payloads.map(async (payload) => (await decodedPayload<{ reason: string }>(payload)).reason));
   };
 
   it("signals-with-start each distinct account's workflow, tagged for search, before it answers 200", async () => {
@@ -91,7 +90,9 @@ describe('gateway: EspoCRM Bankverbindungen webhooks', () => {
       tokenRedis: setup.redis(),
       readinessRedis: setup.redis(),
       tokenKey: 'unused',
-      overrides: { requester: new SyncRequester(new Client({ connection: deadTemporal }), taskQueue, deadlineMs) },
+      overrides: {
+        requester: new SyncRequester(new Client({ connection: deadTemporal, dataConverter: testDataConverter() }), taskQueue, deadlineMs),
+      },
     });
     try {
       const body = JSON.stringify([{ id: `konto-${randomUUID()}` }, { id: `konto-${randomUUID()}` }]);

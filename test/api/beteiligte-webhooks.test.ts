@@ -14,6 +14,7 @@ import { signWebhookBody } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
 import { beteiligteSyncWorkflowId } from '../../contracts/beteiligte';
 import { TEST_API_KEY, startTestGateway, useWebhookGateway, workflowExists as workflowExistsIn, type TestGateway } from '../support/gateway';
+import { decodedPayload, testDataConverter } from '../support/services';
 
 const signed = (body: string) => signWebhookBody(SANDBOX_ESPOCRM.webhookId, SANDBOX_ESPOCRM.webhookSecret, body);
 
@@ -36,9 +37,9 @@ describe('gateway: EspoCRM Beteiligte webhooks', () => {
   /** The input the hand-over workflow was started with, as Temporal recorded it. */
   const handOverInput = async (items: IngestItem[]): Promise<BeteiligteIngestInput> => {
     const history = await client.workflow.getHandle(beteiligteIngestWorkflowId(items)).fetchHistory();
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     assert.ok(payload, 'the hand-over was started with an input');
-    return JSON.parse(Buffer.from(payload).toString('utf8')) as BeteiligteIngestInput;
+    return decodedPayload<BeteiligteIngestInput>(payload);
   };
 
   it('records a signed batch in one hand-over workflow, each distinct Beteiligte once', async () => {
@@ -219,7 +220,9 @@ describe('gateway: EspoCRM Beteiligte webhooks', () => {
         tokenRedis: redis,
         readinessRedis: redis,
         tokenKey: 'unused',
-        overrides: { requester: new SyncRequester(new Client({ connection: deadTemporal }), taskQueue, deadlineMs) },
+        overrides: {
+          requester: new SyncRequester(new Client({ connection: deadTemporal, dataConverter: testDataConverter() }), taskQueue, deadlineMs),
+        },
       });
       try {
         // A lone item, a batch, and requests that queue behind them: none may be acknowledged.

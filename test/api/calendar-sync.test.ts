@@ -3,24 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type { Redis } from 'ioredis';
-import { EspoCrmClient } from '../../clients/espocrm/client';
-import { GoogleCalendarApi } from '../../clients/google/calendar-api';
-import { createCalendarClient } from '../../clients/google/calendar';
 import { CalendarStateStore } from '../../clients/redis/calendar-state';
 import { CalendarSyncRequester } from '../../clients/temporal/calendar-sync-requests';
 import { readTags } from '../../domain/calendar/tags';
 import { NEUTRAL_SUMMARY } from '../../domain/calendar/to-event';
-import { RedisTokenBucket } from '../../lib/rate-limiter';
 import { AdvowareSimulator, type Termin } from '../../simulators/advoware/simulator';
 import type { Simulator } from '../../simulators/core/simulator';
 import { GoogleCalendarSimulator, type CalendarEvent } from '../../simulators/google/simulator';
-import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE } from '../../simulators/sandbox-credentials';
+import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_GOOGLE } from '../../simulators/sandbox-credentials';
 import { CALENDAR_SYNC_ALL_WORKFLOW_ID, calendarSyncWorkflowId } from '../../contracts/calendar';
+import { HubOutcome } from '../../contracts/search-attributes';
 import type { calendarSyncAllWorkflow } from '../../workflows/calendar/sync-all';
 import type { calendarSyncWorkflow } from '../../workflows/calendar/sync';
-import { TEST_API_KEY, advowareClientFor, startTestGateway, workflowExists as workflowExistsIn, type TestGateway } from '../support/gateway';
-import { testRedis } from '../support/services';
-import { createTestWorker, type TestWorker } from '../support/worker';
+import { TEST_API_KEY, startTestGateway, workflowExists as workflowExistsIn, type TestGateway } from '../support/gateway';
+import { testDataConverter, testRedis } from '../support/services';
+import { createCalendarTestWorker } from '../support/calendar-worker';
+import type { TestWorker } from '../support/worker';
 
 /**
  * Kürzel of this file's own: workflow IDs (`calendar-sync/<kuerzel>`) and the Redis cursor are keyed by kuerzel
@@ -66,19 +64,7 @@ describe('gateway: POST /advoware/calendar/sync', () => {
     redis = testRedis();
     const state = new CalendarStateStore(redis);
     await Promise.all(MITARBEITER.map((m) => state.clear(m.kuerzel)));
-    const limiter = new RedisTokenBucket(redis, { key: `test:google_rate:${randomUUID()}`, ratePerMinute: 6_000, burst: 20 });
-    hub = await createTestWorker({
-      advoware: advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`),
-      // Never called by the calendar sync.
-      espocrm: new EspoCrmClient({ baseUrl: 'http://127.0.0.1:9/api/v1', apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 1_000 }),
-      google: new GoogleCalendarApi(
-        createCalendarClient({ baseUrl: googleUrl, accessToken: SANDBOX_GOOGLE.accessToken, timeoutMs: 5_000 }),
-        limiter,
-        prefix,
-      ),
-      calendarState: state,
-      env: { CALENDAR_SYNC_CALENDAR_PREFIX: prefix },
-    });
+    hub = await createCalendarTestWorker({ advowareUrl, googleUrl, redis, prefix });
     // The gateway starts its workflows on the queue the test worker polls, so a 202 really runs the sync.
     gateway = await startTestGateway({
       advowareUrl,
@@ -87,7 +73,7 @@ describe('gateway: POST /advoware/calendar/sync', () => {
       tokenKey: `test:${randomUUID()}`,
       taskQueue: hub.taskQueue,
     });
-    client = new Client({ connection: gateway.connection });
+    client = new Client({ connection: gateway.connection, dataConverter: testDataConverter() });
   });
   after(async () => {
     await gateway.close();
@@ -197,8 +183,8 @@ describe('gateway: POST /advoware/calendar/sync', () => {
     assert.deepEqual(advoware.listTermine('GWA'), [termin]);
   });
 
-  it('a second trigger while the first sync runs joins it: same workflow ID, one run', async () => {
-    const termin = advoware.addTermin({ kuerzel: 'GWB', datum: allDayIn(5).datum, dauertermin: true });
+  it('a second trigger while the first sync runs joins it: same workflow ID and run, one more run with its full_content', async () => {
+    const termin = advoware.addTermin({ kuerzel: 'GWB', betreff: 'Akte Berger', datum: allDayIn(5).datum, dauertermin: true });
     // Keeps the first run in flight: its Advoware list answers after 1.5 s.
     advoware.faults.add({ path: 'Termine', method: 'GET', latencyMs: 1_500, times: 1 });
     advoware.calls.reset();
@@ -210,16 +196,18 @@ describe('gateway: POST /advoware/calendar/sync', () => {
     try {
       const running = await handle.describe();
       assert.equal(running.status.name, 'RUNNING');
+      assert.equal(await running.staticSummary(), 'Calendar of GWB');
 
       const second = await post('{"kuerzel":"GWB","full_content":true}');
       assert.equal(second.status, 202);
       assert.deepEqual(await second.json(), { workflowIds: ['calendar-sync/GWB'] });
       const joined = await handle.describe();
-      assert.equal(joined.runId, running.runId, 'the second trigger did not start another run');
+      assert.equal(joined.runId, running.runId, 'the second trigger did not start another workflow');
       assert.equal(joined.status.name, 'RUNNING');
 
+      // The workflow's result is its last run's: the one the joining request asked for, with full content.
       const result = await hub.run(() => handle.result());
-      assert.equal(result.actions.createEvent, 1);
+      assert.deepEqual([result.mode, result.actions.createEvent, result.actions.updateEvent], ['incremental', 0, 1]);
       const finished = await handle.describe();
       assert.equal(finished.runId, running.runId);
       assert.equal(finished.status.name, 'COMPLETED');
@@ -228,11 +216,44 @@ describe('gateway: POST /advoware/calendar/sync', () => {
       await handle.result().catch(() => undefined);
     }
     const listed = advoware.calls.filter().filter((c) => c.method === 'GET' && c.path.endsWith('/Termine'));
-    assert.equal(listed.length, 1, 'Advoware was listed by one run');
+    assert.equal(listed.length, 2, 'Advoware was listed by two runs: the requests folded into one more');
     const inserted = google.calls.filter().filter((c) => c.method === 'POST' && c.path.endsWith('/events'));
     assert.equal(inserted.length, 1, 'one event inserted');
-    // The first trigger's input won: neutral title, although the joining request asked for full content.
-    assertSynced('GWB', [termin]);
+    const events = eventsOf('GWB');
+    assert.deepEqual(
+      events.map((e) => [readTags(e)?.frNr, e.summary]),
+      [[termin.frNr, 'Akte Berger']],
+    );
+    assert.deepEqual(writes(advoware), []);
+  });
+
+  it('a trigger for a failing employee wakes its open workflow: the run after the fault clears completes it', async () => {
+    const termin = advoware.addTermin({ kuerzel: 'GWA', datum: allDayIn(7).datum, dauertermin: true });
+    const calendarPath = calendarsOf('GWA')[0]!.id.split('@')[0]!;
+    google.faults.add({ path: `/calendars/${calendarPath}[^/]*/events$`, method: 'GET', status: 403 });
+    const handle = client.workflow.getHandle<typeof calendarSyncWorkflow>(calendarSyncWorkflowId('GWA'));
+    try {
+      assert.equal((await post('{"kuerzel":"GWA"}')).status, 202);
+      let failing = await handle.describe();
+      for (const deadline = Date.now() + 15_000; failing.typedSearchAttributes.get(HubOutcome) !== 'failed'; failing = await handle.describe()) {
+        assert.ok(Date.now() < deadline, 'the run records its failure');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.equal(failing.status.name, 'RUNNING', 'a failing employee waits for its retry or the next request');
+
+      google.faults.clear();
+      const res = await post('{"kuerzel":"GWA"}');
+      assert.equal(res.status, 202);
+      assert.deepEqual(await res.json(), { workflowIds: ['calendar-sync/GWA'] });
+      const result = await hub.run(() => handle.result());
+      assert.equal(result.actions.createEvent, 1);
+      const done = await handle.describe();
+      assert.deepEqual([done.runId, done.status.name, done.typedSearchAttributes.get(HubOutcome)], [failing.runId, 'COMPLETED', 'changed']);
+    } finally {
+      google.faults.clear();
+      await handle.terminate('test over').catch(() => undefined);
+    }
+    assert.ok(eventsOf('GWA').some((e) => readTags(e)?.frNr === termin.frNr));
     assert.deepEqual(writes(advoware), []);
   });
 
@@ -245,7 +266,10 @@ describe('gateway: POST /advoware/calendar/sync', () => {
     const res = await post('{"kuerzel":"ALL"}');
     assert.equal(res.status, 202);
     assert.deepEqual(await res.json(), { workflowIds: ['calendar-sync-all'] });
-    const result = await hub.run(() => client.workflow.getHandle<typeof calendarSyncAllWorkflow>(CALENDAR_SYNC_ALL_WORKFLOW_ID).result());
+    const all = client.workflow.getHandle<typeof calendarSyncAllWorkflow>(CALENDAR_SYNC_ALL_WORKFLOW_ID);
+    const result = await hub.run(() => all.result());
+    assert.equal(result.outcome, 'all_synced');
+    assert.equal(await (await all.describe()).staticSummary(), "All employees' calendars");
     assert.deepEqual(result.employees.map((o) => [o.kuerzel, o.status]).sort(), [
       ['GWA', 'synced'],
       ['GWB', 'synced'],
@@ -266,7 +290,13 @@ describe('gateway: POST /advoware/calendar/sync', () => {
       tokenRedis: redis,
       readinessRedis: redis,
       tokenKey: `test:${randomUUID()}`,
-      overrides: { calendarRequester: new CalendarSyncRequester(new Client({ connection: deadTemporal }), hub.taskQueue, 1_000) },
+      overrides: {
+        calendarRequester: new CalendarSyncRequester(
+          new Client({ connection: deadTemporal, dataConverter: testDataConverter() }),
+          hub.taskQueue,
+          1_000,
+        ),
+      },
     });
     const noAdvoware = await startTestGateway({
       advowareUrl: 'http://127.0.0.1:9',

@@ -98,7 +98,20 @@ describe('the compiled hub (npm run build)', () => {
     });
     assert.equal(res.status, 202);
     const cli = process.env.TEMPORAL_CLI ?? 'temporal';
-    const { stdout } = await run(cli, ['workflow', 'result', '--workflow-id', 'calendar-sync-all', '--address', temporalAddress, '--output', 'json']);
+    const { stdout } = await run(cli, [
+      'workflow',
+      'result',
+      '--workflow-id',
+      'calendar-sync-all',
+      '--address',
+      temporalAddress,
+      '--output',
+      'json',
+      '--codec-endpoint',
+      `${gatewayUrl}/codec`,
+      '--codec-auth',
+      'Bearer compiled-test-key',
+    ]);
     assert.match(stdout, /"status":\s*"COMPLETED"/, stdout);
     assert.match(stdout, /"synced":\s*3/, `three active employees synced: ${stdout}`);
   });

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_IDS } from '../../simulators/espocrm/seed';
+import { eventually } from '../support/eventually';
 import { sandboxEnvironment } from './npm-start';
 
 const run = promisify(execFile);
@@ -21,16 +22,6 @@ interface SandboxDescription {
   gateway: { url: string; apiKey: string };
   temporal: { address: string; uiUrl: string };
   simulators: { advoware: { url: string }; espocrm: { url: string; keys: { apiKey: string } }; threecx: { url: string } };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** `npm start` as a newcomer runs it, on free ports and a state folder of the test's own. */
@@ -213,6 +204,10 @@ describe('npm start (sandbox mode), end to end', () => {
       'calendar-sync-all',
       '--address',
       sandbox.temporal.address,
+      '--codec-endpoint',
+      `${sandbox.gateway.url}/codec`,
+      '--codec-auth',
+      `Bearer ${sandbox.gateway.apiKey}`,
       '--output',
       'json',
     ]);

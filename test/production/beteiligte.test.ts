@@ -19,7 +19,7 @@ import type { EspoBeteiligte } from '../../contracts/espocrm';
 import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator, signWebhookBody } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../../simulators/sandbox-credentials';
-import { startPrivateRedis, type PrivateRedis } from '../support/services';
+import { startPrivateRedis, testDataConverter, type PrivateRedis } from '../support/services';
 import { hubTemporalEnv, productionSkipReason, startProductionTemporal, type ProductionTemporal } from '../../scripts/lib/production-temporal';
 
 const ENTITY = 'CBeteiligte';
@@ -118,7 +118,7 @@ describe(
       const [advowareUrl, espocrmUrl] = await Promise.all([advoware.start(), espocrm.start()]);
       [temporal, redis] = await Promise.all([startProductionTemporal('beteiligte'), startPrivateRedis()]);
       connection = await Connection.connect({ address: temporal.address });
-      client = new Client({ connection, namespace: temporal.namespace });
+      client = new Client({ connection, namespace: temporal.namespace, dataConverter: testDataConverter() });
       env = {
         simulators: { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor(espocrmUrl), ...googleEnvFor('http://127.0.0.1:9') },
         temporalAddress: temporal.address,

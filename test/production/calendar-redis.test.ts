@@ -26,7 +26,7 @@ import type { NewTermin } from '../../simulators/advoware/termin-store';
 import { GoogleCalendarSimulator } from '../../simulators/google/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_GOOGLE, advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../../simulators/sandbox-credentials';
 import type { calendarSyncAllWorkflow } from '../../workflows/calendar/sync-all';
-import { freePort } from '../support/services';
+import { freePort, testDataConverter } from '../support/services';
 import { hubTemporalEnv, productionSkipReason, startProductionTemporal, type ProductionTemporal } from '../../scripts/lib/production-temporal';
 
 /** A tenth of production's quota, so that the run outlasts a whole minute and the quota is what paces it. */
@@ -105,7 +105,7 @@ describe(
       redis = new RestartableRedis(await freePort());
       [temporal] = await Promise.all([startProductionTemporal('calendar'), redis.start()]);
       connection = await Connection.connect({ address: temporal.address });
-      client = new Client({ connection, namespace: temporal.namespace });
+      client = new Client({ connection, namespace: temporal.namespace, dataConverter: testDataConverter() });
       const env: HubEnv = {
         simulators: { ...advowareEnvFor(advowareUrl), ...espocrmEnvFor('http://127.0.0.1:9'), ...googleEnvFor(googleUrl) },
         temporalAddress: temporal.address,

@@ -7,19 +7,14 @@ import { EspoCrmClient } from '../../clients/espocrm/client';
 import { CallerIndexStore } from '../../clients/redis/caller-index';
 import { YContextCache } from '../../clients/redis/y-context-cache';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
-import {
-  beteiligteSyncWorkflowId,
-  type BeteiligteSyncResult,
-  type BeteiligteSyncWorkflow,
-  type RunOutcome,
-  type SyncReason,
-} from '../../contracts/beteiligte';
+import { beteiligteSyncWorkflowId, type BeteiligteSyncWorkflow, type RunOutcome, type SyncReason } from '../../contracts/beteiligte';
 import type { EspoBeteiligte } from '../../contracts/espocrm';
 import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM } from '../../simulators/sandbox-credentials';
 import { advowareClientFor } from './gateway';
 import { testRedis } from './services';
+import { runsOfRequest } from './settled';
 import { createTestWorker, type TestWorker } from './worker';
 
 const ENTITY = 'CBeteiligte';
@@ -100,11 +95,8 @@ export function useBeteiligteHarness(): BeteiligteHarness {
     entity: (id) => espocrm.getRecord(ENTITY, id) as unknown as EspoBeteiligte,
     sync: async (id, reason = 'manual') => {
       const worker = harness.hub();
-      await harness.requester().requestBeteiligteSync(id, reason);
-      const result: BeteiligteSyncResult = await worker.run(() =>
-        worker.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id)).result(),
-      );
-      return result.runs;
+      const handle = worker.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id));
+      return worker.run(() => runsOfRequest(handle, () => harness.requester().requestBeteiligteSync(id, reason)));
     },
     syncCounted: async (id) => {
       await harness.warmToken();

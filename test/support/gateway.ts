@@ -10,12 +10,16 @@ import { redisReadiness, temporalReadiness } from '../../api/readiness';
 import { createAdvowareClient, type AdvowareClient } from '../../clients/advoware/client';
 import { advowareEnv, gatewayEnv, parseEnv } from '../../config/env';
 import { createGatewayMetrics } from '../../lib/metrics';
+import { AesGcmPayloadCodec } from '../../lib/payload-codec';
 import { SANDBOX_ESPOCRM, advowareEnvFor } from '../../simulators/sandbox-credentials';
 import { CalendarSyncRequester } from '../../clients/temporal/calendar-sync-requests';
 import { SyncRequester } from '../../clients/temporal/sync-requests';
-import { temporalAddress, testRedis } from './services';
+import { temporalAddress, testDataConverter, testPayloadKeys, testRedis } from './services';
 
 export const TEST_API_KEY = 'test-hub-key';
+/** The Web UI origin the test gateway's /codec admits (CORS), and the UI's decode-only token. */
+export const TEST_UI_ORIGIN = 'http://127.0.0.1:8233';
+export const TEST_CODEC_UI_TOKEN = 'test-codec-ui-token-0123456789abcdef';
 
 /** Production's default, so the gateway under test gives up on Temporal when production would. */
 const WEBHOOK_DEADLINE_MS = gatewayEnv.shape.WEBHOOK_TEMPORAL_DEADLINE_MS.parse(undefined);
@@ -43,7 +47,7 @@ export async function startTestGateway(options: {
   overrides?: Partial<GatewayDeps>;
 }): Promise<TestGateway> {
   const connection = await Connection.connect({ address: temporalAddress() });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: testDataConverter() });
   const taskQueue = options.taskQueue ?? 'gateway-test-no-worker';
   const requester = new SyncRequester(client, taskQueue, WEBHOOK_DEADLINE_MS);
   const app = createApp({
@@ -57,6 +61,7 @@ export async function startTestGateway(options: {
     requester,
     calendarRequester: new CalendarSyncRequester(client, taskQueue),
     espocrmWebhook: { id: SANDBOX_ESPOCRM.webhookId, secret: SANDBOX_ESPOCRM.webhookSecret },
+    codec: { codec: new AesGcmPayloadCodec(testPayloadKeys()), corsOrigins: [TEST_UI_ORIGIN], uiToken: TEST_CODEC_UI_TOKEN },
     ...options.overrides,
   });
   const server: Server = app.listen(0, '127.0.0.1');
@@ -84,7 +89,7 @@ export function useWebhookGateway(taskQueue: string): { gateway: () => TestGatew
   before(async () => {
     redis = testRedis();
     gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis, readinessRedis: redis, tokenKey: 'unused', taskQueue });
-    client = new Client({ connection: gateway.connection });
+    client = new Client({ connection: gateway.connection, dataConverter: testDataConverter() });
   });
   after(async () => {
     await gateway?.close();

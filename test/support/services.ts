@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
 import { Redis } from 'ioredis';
+import { parseEnv, payloadEncryptionEnv } from '../../config/env';
+import { hubDataConverter } from '../../lib/data-converter';
+import { AesGcmPayloadCodec, type PayloadKey } from '../../lib/payload-codec';
 import { startRedis } from '../../scripts/lib/local-services';
 import { Supervisor } from '../../scripts/lib/supervisor';
 import { freePort } from '../../scripts/lib/wait';
@@ -15,6 +19,19 @@ function required(name: string): string {
 
 export const temporalAddress = (): string => required('TEMPORAL_ADDRESS');
 export const redisUrl = (): string => required('REDIS_URL');
+
+/** The run's fixed payload key (scripts/test.sh), parsed as the worker parses it; child processes inherit the variable. */
+export const testPayloadKeys = (): PayloadKey[] =>
+  parseEnv(payloadEncryptionEnv, { HUB_PAYLOAD_KEYS: required('HUB_PAYLOAD_KEYS') }).HUB_PAYLOAD_KEYS;
+
+/** The hub's DataConverter with the run's key: every test Client and Worker reads and writes what production would. */
+export const testDataConverter = (): DataConverter => hubDataConverter(testPayloadKeys());
+
+/** A payload of a raw history (`fetchHistory()` does not decode) as the worker reads it: decrypted, then parsed. */
+export async function decodedPayload<T>(payload: Payload): Promise<T> {
+  const [plain] = await new AesGcmPayloadCodec(testPayloadKeys()).decode([payload]);
+  return defaultPayloadConverter.fromPayload<T>(plain ?? payload);
+}
 
 export { freePort };
 

@@ -5,7 +5,7 @@ import { activityConfigSchema, parseEnv, type ActivityConfig } from '../../confi
 import { advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../../simulators/sandbox-credentials';
 import { composeActivities, type ClientOverrides } from '../../workers/activities';
 import { createHubWorker } from '../../workers/worker';
-import { temporalAddress, testRedis } from './services';
+import { temporalAddress, testDataConverter, testRedis } from './services';
 
 let runtimeInstalled = false;
 
@@ -72,10 +72,12 @@ export async function createTestWorker(options: TestWorkerOptions = {}): Promise
   const taskQueue = `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
   const connection = await Connection.connect({ address: temporalAddress() });
-  const client = new Client({ connection });
+  const dataConverter = testDataConverter();
+  const client = new Client({ connection, dataConverter });
   const redis = testRedis();
   const worker = await createHubWorker({
     connection: nativeConnection,
+    dataConverter,
     namespace: 'default',
     taskQueue,
     activities: composeActivities(testActivityConfig(urls, env), { redis, client, taskQueue }, overrides),

@@ -20,6 +20,7 @@ const validGatewayEnv = {
   ...advowareEnvFor('http://127.0.0.1:1'),
   ...espocrmEnvFor('http://127.0.0.1:2'),
   HUB_API_KEYS: 'one, two ,',
+  HUB_PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
 };
 
 test('a valid environment parses with defaults filled in', () => {

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   bankverbindungenSyncWorkflowId,
-  type BankverbindungenSyncResult,
   type BankverbindungenSyncWorkflow,
   type BankverbindungRunOutcome,
   type EspoBankverbindung,
@@ -12,6 +11,7 @@ import type { SyncReason } from '../../contracts/beteiligte';
 import { bankverbindungMarker } from '../../domain/bankverbindungen/plan';
 import { bankverbindungenSweepWorkflow } from '../../workflows';
 import { useBeteiligteHarness } from '../support/beteiligte-harness';
+import { runsOfRequest } from '../support/settled';
 
 const ACCOUNT = 'CBankverbindungen';
 const PARTY = 'CBeteiligte';
@@ -56,16 +56,13 @@ describe('Bankverbindungen sync workflow (EspoCRM → Advoware) on the real Temp
     advoware.calls.reset();
     espocrm.calls.reset();
     const hub = harness.hub();
-    await harness.requester().requestBankverbindungSync(id, reason);
-    const result: BankverbindungenSyncResult = await hub.run(() =>
-      hub.client.workflow.getHandle<BankverbindungenSyncWorkflow>(bankverbindungenSyncWorkflowId(id)).result(),
-    );
+    const handle = hub.client.workflow.getHandle<BankverbindungenSyncWorkflow>(bankverbindungenSyncWorkflowId(id));
+    const runs = await hub.run(() => runsOfRequest(handle, () => harness.requester().requestBankverbindungSync(id, reason)));
     const espo = seenBy(espocrm);
     const advo = seenBy(advoware);
     // A run that waited for its party shares the simulators with the party's own sync.
-    if (!result.runs.at(-1)?.partyWaits)
-      assert.equal(result.runs.at(-1)?.apiCalls, espo.length + advo.length, 'the outcome counts the calls the simulators saw');
-    return { runs: result.runs, espo, advo };
+    if (!runs.at(-1)?.partyWaits) assert.equal(runs.at(-1)?.apiCalls, espo.length + advo.length, 'the outcome counts the calls the simulators saw');
+    return { runs, espo, advo };
   }
 
   it('creates the account under the party with the marker, then writes clean, betnr, id and rowId back', async () => {
@@ -174,7 +171,7 @@ describe('Bankverbindungen sync workflow (EspoCRM → Advoware) on the real Temp
     const party = linkedParty();
     const id = newAccount(party.id, { iban: 'DE89 3704 0044 0532 0130 01' });
     const { runs, espo, advo } = await sync(id);
-    assert.equal(runs.length, 1, 'no retry: the workflow ended');
+    assert.equal(runs.length, 1, 'no retry: the workflow waits for an edit');
     assert.equal(runs[0]?.decision, 'invalid');
     assert.deepEqual(espo, [`GET /api/v1/CBankverbindungen/${id}`, `PUT /api/v1/CBankverbindungen/${id}`, 'POST /api/v1/Notification']);
     assert.deepEqual(advo, []);

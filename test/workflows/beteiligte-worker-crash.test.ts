@@ -10,7 +10,7 @@ import { AdvowareSimulator } from '../../simulators/advoware/simulator';
 import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, advowareEnvFor, espocrmEnvFor } from '../../simulators/sandbox-credentials';
 import { beteiligteSyncWorkflowId, type BeteiligteSyncResult } from '../../contracts/beteiligte';
-import { freePort, redisUrl, temporalAddress } from '../support/services';
+import { freePort, redisUrl, temporalAddress, testDataConverter } from '../support/services';
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const ENTITY = 'CBeteiligte';
@@ -53,7 +53,7 @@ describe('Beteiligte sync survives a worker crash between the Advoware write and
   before(async () => {
     await Promise.all([advoware.start(), espocrm.start()]);
     connection = await Connection.connect({ address: temporalAddress() });
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: testDataConverter() });
     requester = new SyncRequester(client, taskQueue);
   });
   after(async () => {

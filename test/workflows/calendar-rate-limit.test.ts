@@ -11,7 +11,7 @@ import { GoogleCalendarSimulator } from '../../simulators/google/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_GOOGLE, advowareEnvFor, espocrmEnvFor, googleEnvFor } from '../../simulators/sandbox-credentials';
 import { CALENDAR_SYNC_ALL_WORKFLOW_ID, calendarSyncWorkflowId, type CalendarSyncAllResult } from '../../contracts/calendar';
 import type { calendarSyncAllWorkflow } from '../../workflows/calendar/sync-all';
-import { freePort, startPrivateRedis, temporalAddress, type PrivateRedis } from '../support/services';
+import { freePort, startPrivateRedis, temporalAddress, testDataConverter, type PrivateRedis } from '../support/services';
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 /**
@@ -101,7 +101,7 @@ describe('calendar sync on two worker processes keeps the shared Google rate lim
     await Promise.all([advoware.start(), google.start()]);
     redis = await startPrivateRedis();
     connection = await Connection.connect({ address: temporalAddress() });
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: testDataConverter() });
     // One after the other: both upsert the schedules at start-up, which is made to be safe but need not be raced here.
     workers.push(await startWorkerProcess(await workerEnv()));
     workers.push(await startWorkerProcess(await workerEnv()));

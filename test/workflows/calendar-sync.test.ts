@@ -2,19 +2,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
-import { GoogleCalendarApi } from '../../clients/google/calendar-api';
-import { createCalendarClient } from '../../clients/google/calendar';
 import { CalendarStateStore } from '../../clients/redis/calendar-state';
 import { readTags, type EventTags } from '../../domain/calendar/tags';
 import { NEUTRAL_SUMMARY } from '../../domain/calendar/to-event';
 import type { HubEvent } from '../../domain/calendar/types';
-import { RedisTokenBucket } from '../../lib/rate-limiter';
 import { AdvowareSimulator, type Termin as SimTermin, type TerminFields } from '../../simulators/advoware/simulator';
 import type { Simulator } from '../../simulators/core/simulator';
 import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { GoogleCalendarSimulator, type CalendarEvent, type EventDateTime, type EventInput } from '../../simulators/google/simulator';
 import { SANDBOX_ADVOWARE_CREDENTIALS, SANDBOX_ESPOCRM, SANDBOX_GOOGLE } from '../../simulators/sandbox-credentials';
-import { EspoCrmClient } from '../../clients/espocrm/client';
 import {
   CALENDAR_SYNC_ALL_WORKFLOW_ID,
   calendarSyncAllRef,
@@ -26,9 +22,9 @@ import {
   type CalendarSyncWorkflow,
   type EmployeeOutcome,
 } from '../../contracts/calendar';
-import { advowareClientFor } from '../support/gateway';
 import { testRedis } from '../support/services';
-import { createTestWorker, type TestWorker } from '../support/worker';
+import { createCalendarTestWorker } from '../support/calendar-worker';
+import type { TestWorker } from '../support/worker';
 
 const MITARBEITER = [
   { kuerzel: 'ABC', name: 'Becker', vorname: 'Anna', email: null, aktiv: true },
@@ -166,17 +162,8 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
   before(async () => {
     const [advowareUrl, espocrmUrl, googleUrl] = await Promise.all([advoware.start(), espocrm.start(), google.start()]);
     redis = testRedis();
-    // The production client and bucket, with a bucket of this file's own (other test files share the Redis) that
-    // is generous enough not to pace the tests, and a short pause after a rate-limit answer.
-    const limiter = new RedisTokenBucket(redis, { key: `test:google_rate:${randomUUID()}`, ratePerMinute: 6_000, burst: 20 });
-    const calendar = createCalendarClient({ baseUrl: googleUrl, accessToken: SANDBOX_GOOGLE.accessToken, timeoutMs: 5_000 });
-    hub = await createTestWorker({
-      advoware: advowareClientFor(advowareUrl, redis, `test:${randomUUID()}`),
-      espocrm: new EspoCrmClient({ baseUrl: `${espocrmUrl}/api/v1`, apiKey: SANDBOX_ESPOCRM.apiKey, timeoutMs: 5_000 }),
-      google: new GoogleCalendarApi(calendar, limiter, prefix, RATE_LIMIT_PAUSE_MS),
-      calendarState: new CalendarStateStore(redis),
-      env: { CALENDAR_SYNC_CALENDAR_PREFIX: prefix },
-    });
+    // A short pause after a rate-limit answer, so the rate-limit tests do not wait 10 s.
+    hub = await createCalendarTestWorker({ advowareUrl, googleUrl, espocrmUrl, redis, prefix, rateLimitPauseMs: RATE_LIMIT_PAUSE_MS });
   });
   after(async () => {
     await hub.close();
@@ -189,6 +176,15 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
     google.reset();
     const state = new CalendarStateStore(redis);
     await Promise.all(MITARBEITER.map((m) => state.clear(m.kuerzel)));
+    // A failing employee's workflow stays open; one left by a failed test would take the next test's requests.
+    await Promise.all(
+      MITARBEITER.map((m) =>
+        hub.client.workflow
+          .getHandle(calendarSyncWorkflowId(m.kuerzel))
+          .terminate('next test')
+          .catch(() => undefined),
+      ),
+    );
   });
 
   const calendarOf = (kuerzel: string) => {
@@ -873,7 +869,7 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       assert.deepEqual(advoware.listTermine(), termineBefore);
     });
 
-    it('a permanent Google failure fails only that employee; the other is synced, and both are once the fault clears', async () => {
+    it('a permanent Google failure fails only that employee, with its root cause; the other is synced, and both are once the fault clears', async () => {
       addAllDay('ABC', 0);
       addAllDay('DEF', 0);
       assert.equal((await syncAll()).synced, 2);
@@ -884,9 +880,10 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       const termineBefore = advoware.listTermine();
 
       const failing = await syncAll();
-      assert.equal(failing.synced, 1);
-      assert.equal(failing.failed, 1);
-      assert.equal(outcomeOf(failing, 'ABC').status, 'failed');
+      assert.deepEqual([failing.outcome, failing.synced, failing.failed], ['partial_failure', 1, 1]);
+      const failed = outcomeOf(failing, 'ABC');
+      assert.ok(failed.status === 'failed', `ABC: ${failed.status}`);
+      assert.deepEqual([failed.reason.type, failed.reason.call, failed.reason.httpStatus], ['GoogleBadRequest', 'googleListEvents', 400]);
       assert.equal(outcomeOf(failing, 'DEF').status, 'synced');
       assertAllShown('DEF');
       assert.equal(liveEvents('ABC').length, 1, 'ABC keeps what it had');
@@ -894,9 +891,9 @@ describe('calendar sync workflows (Advoware Termine ⇄ Google Calendar) on the 
       assert.deepEqual(advoware.listTermine(), termineBefore);
 
       google.faults.clear();
+      // ABC's workflow stayed open, failing: this calendar-sync-all wakes it and hears of its run by signal.
       const healed = await syncAll();
-      assert.equal(healed.synced, 2);
-      assert.equal(healed.failed, 0);
+      assert.deepEqual([healed.outcome, healed.synced, healed.failed], ['all_synced', 2, 0]);
       assertAllShown('ABC');
       assertAllShown('DEF');
       assert.equal(liveEvents('ABC').length, 2);

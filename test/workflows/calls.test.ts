@@ -18,7 +18,7 @@ import { EspoCrmSimulator } from '../../simulators/espocrm/simulator';
 import { SANDBOX_ESPOCRM, SANDBOX_THREECX, threecxEnvFor } from '../../simulators/sandbox-credentials';
 import { ThreeCxSimulator } from '../../simulators/threecx/simulator';
 import { startTestGateway, TEST_API_KEY, type TestGateway } from '../support/gateway';
-import { testRedis } from '../support/services';
+import { testDataConverter, testRedis } from '../support/services';
 import { createTestWorker, type TestWorker } from '../support/worker';
 
 const USER_ABC = 'u-abc';
@@ -422,7 +422,10 @@ describe('3CX calls: webhook, screen pop, call workflow and outbound calls on th
         readinessRedis: redis,
         tokenKey: 'unused',
         overrides: {
-          threecx: { ...threecxDeps, callEvents: new CallEventRequester(new Client({ connection: deadTemporal }), hub.taskQueue, 1_000) },
+          threecx: {
+            ...threecxDeps,
+            callEvents: new CallEventRequester(new Client({ connection: deadTemporal, dataConverter: testDataConverter() }), hub.taskQueue, 1_000),
+          },
         },
       });
       try {

@@ -1,5 +1,6 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { SweepResult } from '../../contracts/beteiligte';
+import { countRun } from '../metrics';
 import { espoListBankverbindungenSweepPage, requestBankverbindungSyncs } from './activities';
 
 /**
@@ -9,6 +10,7 @@ import { espoListBankverbindungenSweepPage, requestBankverbindungSyncs } from '.
  */
 export async function bankverbindungenSweepWorkflow(): Promise<SweepResult> {
   // The schedule's start time, not the wall clock, so a late run still sweeps for its slot.
+  const startedAt = Date.now();
   const nowIso = (workflowInfo().startTime ?? new Date()).toISOString();
   const result: SweepResult = { pages: 0, signalled: 0 };
   for (let afterId: string | undefined, first = true; first || afterId !== undefined; first = false) {
@@ -17,5 +19,6 @@ export async function bankverbindungenSweepWorkflow(): Promise<SweepResult> {
     if (page.ids.length > 0) result.signalled += await requestBankverbindungSyncs({ ids: page.ids, reason: 'sweep' });
     afterId = page.nextAfterId;
   }
+  countRun('completed', Date.now() - startedAt);
   return result;
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, continueAsNew, log, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, log, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
   type BankverbindungenSyncInput,
   type BankverbindungenSyncResult,
@@ -7,7 +7,8 @@ import {
   type EspoBankverbindung,
 } from '../../contracts/bankverbindungen';
 import { beteiligteSyncWorkflowId } from '../../contracts/beteiligte';
-import { HubOutcome } from '../../contracts/search-attributes';
+import type { HubStatus } from '../../contracts/hub-status';
+import { syncProgressQuery } from '../../contracts/sync-progress';
 import {
   bankverbindungHash,
   bankverbindungWrite,
@@ -20,7 +21,8 @@ import { checkAccount, maskIban } from '../../domain/bankverbindungen/validate';
 import { backoffFor, truncateMessage } from '../../domain/beteiligte/status';
 import { CallCounter } from '../beteiligte/call-counter';
 import { recordFailedAttempt } from '../failed-attempt';
-import { SyncRequests } from '../sync-requests';
+import { recordRun } from '../outcome';
+import { FAILURE_STAYS_OPEN, SyncRequests } from '../sync-requests';
 import { bankverbindungCalls, bankverbindungenSyncSettings, type BankverbindungCalls } from './activities';
 
 /** The result keeps the latest runs only, so a busy account's history stays small. */
@@ -35,34 +37,49 @@ const MAX_RUNS_IN_RESULT = 20;
 export async function bankverbindungenSyncWorkflow(input: BankverbindungenSyncInput): Promise<BankverbindungenSyncResult> {
   const { espoId } = input;
   const requests = new SyncRequests();
-  const settings = await bankverbindungenSyncSettings();
   const runs: BankverbindungRunOutcome[] = [];
+  setHandler(syncProgressQuery, () => ({ runs: runs.slice(-MAX_RUNS_IN_RESULT), waitingFor: requests.waitingFor }));
+  const settings = await bankverbindungenSyncSettings();
   let failedAttempts: number | undefined;
   while (requests.take()) {
+    const startedAt = Date.now();
     if (requests.deleted) {
       log.info('Bank account deleted in EspoCRM; nothing is deleted in Advoware', { espoId });
-      runs.push(recorded({ decision: 'deleted_in_espocrm', apiCalls: 0 }));
+      runs.push({ decision: 'deleted_in_espocrm', apiCalls: 0 });
+      recordRun({ entityType: ENTITY_TYPE, entityId: espoId, outcome: 'deleted_in_espocrm', startedAt });
       break;
     }
-    const outcome = recorded(await runAttempt(espoId, settings, failedAttempts));
+    const notes: AttemptNotes = {};
+    const outcome = await runAttempt(espoId, settings, failedAttempts, notes);
     runs.push(outcome);
+    recordRun({ entityType: ENTITY_TYPE, entityId: espoId, name: notes.name, outcome: outcome.decision, failure: notes.failure, startedAt });
     failedAttempts = outcome.retryCount ?? 0;
     // A user's edit (its webhook) or an operator's request cuts the wait short.
     if (outcome.decision === 'failed') await requests.retryAfter(backoffFor(failedAttempts - 1, settings));
+    // Open while failing (the data must be corrected, or the attempts are used up), so the failure query lists it.
+    if (WAITS_FOR_REQUEST.has(outcome.decision) && !requests.waiting && patched(FAILURE_STAYS_OPEN)) await requests.nextRequest();
     if (requests.waiting && workflowInfo().continueAsNewSuggested) await continueAsNew<typeof bankverbindungenSyncWorkflow>(input);
   }
   return { espoId, runs: runs.slice(-MAX_RUNS_IN_RESULT) };
 }
 
-function recorded(outcome: BankverbindungRunOutcome): BankverbindungRunOutcome {
-  upsertSearchAttributes({ [HubOutcome.name]: [outcome.decision] });
-  return outcome;
+/** `HubEntityType` of a bank account, as the gateway tags its workflow. */
+const ENTITY_TYPE = 'CBankverbindungen';
+
+/** Outcomes that only a user's edit, the sweep's reset or an operator mends. */
+const WAITS_FOR_REQUEST: ReadonlySet<string> = new Set(['invalid', 'permanently_failed']);
+
+/** What a run learns for the operators' view besides its outcome. */
+interface AttemptNotes {
+  name?: string | null;
+  failure?: Pick<HubStatus, 'reason' | 'attempts' | 'nextRetryAt'>;
 }
 
 async function runAttempt(
   espoId: string,
   settings: BankverbindungenSyncSettings,
   failedSoFar: number | undefined,
+  notes: AttemptNotes,
 ): Promise<BankverbindungRunOutcome> {
   const calls = new CallCounter();
   const api = bankverbindungCalls(settings.callTimeoutMs);
@@ -71,16 +88,17 @@ async function runAttempt(
     entity = await calls.call(() => api.espoGetBankverbindung(espoId));
     if (!entity) return { decision: 'missing_in_espocrm', apiCalls: calls.count };
     const account = entity;
+    notes.name = account.name;
     const iban = maskIban(account.iban);
 
     // SPEC §5.5: validated before anything is written; waiting cannot fix a typo, a user's edit can.
     const check = checkAccount(account);
-    if (!check.valid) return await recordInvalid(account, check.reason, settings, calls);
+    if (!check.valid) return await recordInvalid(account, check.reason, settings, calls, notes);
 
     const write = bankverbindungWrite(account, check.account);
     const hash = bankverbindungHash(account, write);
     const party = await partyBetNr(account, hash, settings, api, calls);
-    if (party.problem !== undefined) return await recordInvalid(account, party.problem, settings, calls);
+    if (party.problem !== undefined) return await recordInvalid(account, party.problem, settings, calls, notes);
     const { betNr } = party;
 
     const entries = await calls.call(() => api.advowareListBankverbindungen(betNr));
@@ -98,7 +116,7 @@ async function runAttempt(
   } catch (err) {
     // A permanently failed account that is synced again (auto reset or a user's edit) starts over.
     const previous = entity?.syncStatus === 'permanently_failed' ? 0 : (entity?.syncRetryCount ?? failedSoFar ?? 0);
-    return recordFailure(espoId, entity, err, previous, settings, calls);
+    return recordFailure(espoId, entity, err, previous, settings, calls, notes);
   }
 }
 
@@ -151,7 +169,9 @@ async function recordInvalid(
   reason: string,
   settings: BankverbindungenSyncSettings,
   calls: CallCounter,
+  notes: AttemptNotes,
 ): Promise<BankverbindungRunOutcome> {
+  notes.failure = { reason: { type: 'InvalidBankAccount', message: reason } };
   const status = bankverbindungCalls(settings.callTimeoutMs, true);
   await calls.call(() => status.espoUpdateBankverbindung(account.id, invalidPatch(new Date(), reason, settings.autoResetMs)));
   if ((account.syncErrorMessage ?? '') !== truncateMessage(reason)) {
@@ -170,6 +190,7 @@ async function recordFailure(
   previousFailures: number,
   settings: BankverbindungenSyncSettings,
   calls: CallCounter,
+  notes: AttemptNotes,
 ): Promise<BankverbindungRunOutcome> {
   const status = bankverbindungCalls(settings.callTimeoutMs, true);
   const failed = await recordFailedAttempt({
@@ -183,6 +204,7 @@ async function recordFailure(
     kind: 'Bank account',
     logContext: { espoId },
   });
+  notes.failure = { reason: failed.reason, attempts: failed.failedAttempts, nextRetryAt: failed.nextAttemptAt };
   return {
     decision: failed.decision,
     apiCalls: calls.count,

@@ -1,6 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SweepActivities } from '../../activities/sweep';
 import type { SweepResult } from '../../contracts/beteiligte';
+import { countRun } from '../metrics';
 
 const { espoListSweepPage, requestBeteiligteSyncs } = proxyActivities<SweepActivities>({
   startToCloseTimeout: '2 minutes',
@@ -14,6 +15,7 @@ const { espoListSweepPage, requestBeteiligteSyncs } = proxyActivities<SweepActiv
  */
 export async function beteiligteSweepWorkflow(): Promise<SweepResult> {
   // The schedule's start time, not the wall clock, so a late run still sweeps for its slot.
+  const startedAt = Date.now();
   const nowIso = (workflowInfo().startTime ?? new Date()).toISOString();
   let afterId: string | undefined;
   let pages = 0;
@@ -24,5 +26,6 @@ export async function beteiligteSweepWorkflow(): Promise<SweepResult> {
     if (page.ids.length > 0) signalled += await requestBeteiligteSyncs({ ids: page.ids, reason: 'sweep' });
     afterId = page.nextAfterId;
   } while (afterId !== undefined);
+  countRun('completed', Date.now() - startedAt);
   return { pages, signalled };
 }

@@ -1,6 +1,7 @@
-import { continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { backoffFor } from '../../domain/beteiligte/status';
-import { HubOutcome } from '../../contracts/search-attributes';
+import { syncProgressQuery } from '../../contracts/sync-progress';
+import type { HubStatus } from '../../contracts/hub-status';
 import { beteiligteSyncSettings, statusCalls, syncCalls, updatePartyLookups, type SyncCalls } from './activities';
 import { CallCounter } from './call-counter';
 import {
@@ -17,7 +18,8 @@ import { syncAdressen } from './adressen';
 import { syncKommunikation } from './kommunikation';
 import { syncStammdaten, type StammdatenStep } from './stammdaten';
 import { recordFailedAttempt } from '../failed-attempt';
-import { SyncRequests } from '../sync-requests';
+import { recordRun } from '../outcome';
+import { FAILURE_STAYS_OPEN, SyncRequests } from '../sync-requests';
 
 /** `patched` marker: runs from before it replay without the Kommunikation step and the run's merged final write. */
 const KOMMUNIKATION_STEP = 'kommunikation-step';
@@ -39,42 +41,57 @@ const MAX_RUNS_IN_RESULT = 20;
 export async function beteiligteSyncWorkflow(input: BeteiligteSyncInput): Promise<BeteiligteSyncResult> {
   const { espoId } = input;
   const requests = new SyncRequests();
-  const settings = await beteiligteSyncSettings();
   const runs: RunOutcome[] = [];
+  setHandler(syncProgressQuery, () => ({ runs: runs.slice(-MAX_RUNS_IN_RESULT), waitingFor: requests.waitingFor }));
+  const settings = await beteiligteSyncSettings();
   let failedAttempts: number | undefined;
 
   while (requests.take()) {
+    const startedAt = Date.now();
     if (requests.deleted) {
       // Advoware keeps legal records: an EspoCRM delete is recorded, never applied (SPEC §5.2.5).
       log.info('Beteiligte deleted in EspoCRM; nothing is deleted in Advoware', { espoId });
       runs.push({ decision: 'deleted_in_espocrm', fieldsChanged: [], apiCalls: 0 });
-      recordOutcome('deleted_in_espocrm');
+      recordRun({ entityType: ENTITY_TYPE, entityId: espoId, outcome: 'deleted_in_espocrm', startedAt });
       if (patched(PARTY_LOOKUPS_STEP)) await refreshPartyLookups(espoId, []);
       break;
     }
 
     const attempt = await runAttempt(espoId, settings, failedAttempts);
     runs.push(attempt.outcome);
-    recordOutcome(attempt.outcome.decision);
+    const { decision } = attempt.outcome;
+    recordRun({
+      entityType: ENTITY_TYPE,
+      entityId: espoId,
+      name: attempt.name,
+      outcome: decision,
+      ...(attempt.failure && { failure: attempt.failure }),
+      conflict: decision === 'conflict',
+      startedAt,
+    });
     failedAttempts = attempt.failedAttempts;
 
     // The run's own `clean` is not to be trusted: go again now, while the edit is known (SPEC §5.6).
     if (attempt.outcome.editedDuringRun) requests.again();
     // Durable timer, cut short by a new request (e.g. the user fixed the data).
-    if (attempt.outcome.decision === 'failed') await requests.retryAfter(backoffFor(attempt.failedAttempts - 1, settings));
+    if (decision === 'failed') await requests.retryAfter(backoffFor(attempt.failedAttempts - 1, settings));
+    // Open while failing, so the failure query lists the party until the reset, an edit or an operator brings it back.
+    if (decision === 'permanently_failed' && !requests.waiting && patched(FAILURE_STAYS_OPEN)) await requests.nextRequest();
     if (requests.waiting && workflowInfo().continueAsNewSuggested) await continueAsNew<typeof beteiligteSyncWorkflow>(input);
   }
   return { espoId, runs: runs.slice(-MAX_RUNS_IN_RESULT) };
 }
 
-function recordOutcome(decision: RunOutcome['decision']): void {
-  upsertSearchAttributes({ [HubOutcome.name]: [decision] });
-}
+/** `HubEntityType` of a Beteiligte, as the gateway tags its workflow. */
+const ENTITY_TYPE = 'CBeteiligte';
 
 interface AttemptResult {
   outcome: RunOutcome;
   /** Failed attempts in a row, as written to `syncRetryCount`. */
   failedAttempts: number;
+  /** The party's name, once the run read it. */
+  name?: string | null;
+  failure?: Pick<HubStatus, 'reason' | 'attempts' | 'nextRetryAt'>;
 }
 
 async function runAttempt(espoId: string, settings: BeteiligteSyncSettings, failedSoFar: number | undefined): Promise<AttemptResult> {
@@ -89,11 +106,12 @@ async function runAttempt(espoId: string, settings: BeteiligteSyncSettings, fail
       if (patched(PARTY_LOOKUPS_STEP)) await refreshPartyLookups(espoId, []);
       return { outcome: { decision: 'missing_in_espocrm', fieldsChanged: [], apiCalls: calls.count }, failedAttempts: 0 };
     }
+    const name = loaded.entity.name;
     const stammdaten = await syncStammdaten(espoId, loaded, settings, calls);
-    if (stammdaten.kind === 'finished') return { outcome: { ...stammdaten.outcome, apiCalls: calls.count }, failedAttempts: 0 };
+    if (stammdaten.kind === 'finished') return { outcome: { ...stammdaten.outcome, apiCalls: calls.count }, failedAttempts: 0, name };
     if (stammdaten.outcome.decision === 'create') createdBetNr = stammdaten.betNr;
     const outcome = await finishRun(espoId, loaded, stammdaten, api, calls);
-    return { outcome, failedAttempts: 0 };
+    return { outcome, failedAttempts: 0, name };
   } catch (err) {
     const entity = loaded?.entity;
     // A permanently failed Beteiligte that is synced again (auto reset or a user's edit) starts over.
@@ -213,5 +231,7 @@ async function recordFailure(
   return {
     outcome: { decision: failed.decision, fieldsChanged: [], apiCalls: calls.count, error: failed.message },
     failedAttempts: failed.failedAttempts,
+    name,
+    failure: { reason: failed.reason, attempts: failed.failedAttempts, nextRetryAt: failed.nextAttemptAt },
   };
 }

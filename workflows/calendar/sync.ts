@@ -1,100 +1,93 @@
-import { ApplicationFailure, log, upsertSearchAttributes } from '@temporalio/workflow';
-import { failureMessage, isFailure } from '../../contracts/failures';
-import { summarizePlan } from '../../domain/calendar/actions';
-import { planCalendarSync } from '../../domain/calendar/plan';
-import { indexAfterList, type CalendarIndex } from '../../domain/calendar/sync-index';
-import { HubOutcome } from '../../contracts/search-attributes';
-import { calendarLoadState, calendarSaveState, calendarSettings, externalCalls } from './activities';
+import { ActivityFailure, ApplicationFailure, continueAsNew, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import { failureMessage, rootCauseOf, type RootCause } from '../../contracts/failures';
 import type { CalendarSyncInput, CalendarSyncResult } from '../../contracts/calendar';
-import type { CalendarSyncState, GoogleEventList } from '../../domain/calendar/run-state';
-import { executeAction, settleWithLimit, type CallCount } from './execute';
+import type { CalendarSettings } from '../../domain/calendar/run-state';
+import { recordRun } from '../outcome';
+import { calendarSettings } from './activities';
+import { CalendarSyncRequests, reportRun, type ReportTarget } from './requests';
+import { runCalendarSync } from './run';
+
+/** `patched` marker: runs from before it ended Failed on a failed run instead of waiting for the retry. */
+const FAILING_STAYS_OPEN = 'calendar-failing-stays-open';
 
 /**
- * `calendar-sync/<kuerzel>`: one run of one employee's calendar (SPEC §6). Lists both sides (Advoware always in
- * full, Google incrementally with the sync token of the last run), lets the pure planner decide, performs its
- * actions and saves the cursor for the next run. Advoware is the master; the planner holds the rules.
+ * Pause before a failing employee's next run on its own, for runs recorded before the settings carried the schedule's
+ * interval. `calendar-sync-all` (every interval) and the manual trigger wake the workflow earlier.
+ */
+const RETRY_MS = 15 * 60_000;
+
+type Attempt =
+  | { status: 'synced'; result: CalendarSyncResult }
+  /** `legacy`: what a run from before FAILING_STAYS_OPEN ended with. */
+  | { status: 'failed'; reason: RootCause; legacy: unknown; incomplete: boolean };
+
+/**
+ * `calendar-sync/<kuerzel>`: one employee's calendar sync (SPEC §6). A run that succeeds completes the workflow with
+ * its result (after one more run if requests came in meanwhile). A failed run records `failed` with its root cause
+ * and the workflow stays open, waiting for the retry or the next request, so a failing employee is exactly one
+ * running workflow with `HubOutcome = failed`, and a recovered one is completed.
  */
 export async function calendarSyncWorkflow(input: CalendarSyncInput): Promise<CalendarSyncResult> {
   const { kuerzel } = input;
-  const settings = await calendarSettings();
-  const fullContent = input.fullContent ?? settings.fullContent;
-  const calls = externalCalls(settings.callTimeoutMs);
-  const count: CallCount = { google: 0, advoware: 0 };
+  const requests = new CalendarSyncRequests();
+  let failing = input.failing;
+  // Continued as new while failing: go on waiting. The parent heard of the first failure already.
+  if (failing) await requests.next(Date.parse(failing.nextRetryAt) - Date.now());
+  const parent = failing ? undefined : workflowInfo().parent;
 
-  let state = await calendarLoadState(kuerzel);
-  let calendarCreated = false;
-  async function ensureCalendar(): Promise<string> {
-    const ensured = await calls.googleEnsureCalendar(kuerzel);
-    count.google += ensured.calls;
-    calendarCreated = ensured.created;
-    return ensured.calendarId;
+  for (let first = true; ; first = false) {
+    const asked = requests.take();
+    const settings = await calendarSettings();
+    const startedAt = Date.now();
+    const attempt = await attemptRun(kuerzel, asked.fullContent ?? input.fullContent ?? settings.fullContent, settings);
+    const record = { entityType: 'Calendar', entityId: kuerzel, name: kuerzel, startedAt };
+    // A parent waits for the result; when the workflow does not complete now, it hears of this run by signal.
+    const reportTo: ReportTarget[] = [...asked.reportTo];
+    if (first && parent && (attempt.status === 'failed' || requests.waiting)) reportTo.push(parent);
+
+    if (attempt.status === 'synced') {
+      const { result } = attempt;
+      recordRun({ ...record, outcome: result.actions.total > 0 ? 'changed' : 'no_change' });
+      await reportRun(reportTo, { kuerzel, status: 'synced', result });
+      failing = undefined;
+      if (!requests.waiting) return result;
+      continue;
+    }
+
+    if (!patched(FAILING_STAYS_OPEN)) {
+      if (attempt.incomplete) recordRun({ ...record, outcome: 'failed' });
+      throw attempt.legacy;
+    }
+    failing = { attempts: (failing?.attempts ?? 0) + 1, nextRetryAt: new Date(Date.now() + (settings.retryMs ?? RETRY_MS)).toISOString() };
+    recordRun({ ...record, outcome: 'failed', failure: { reason: attempt.reason, ...failing } });
+    await reportRun(reportTo, { kuerzel, status: 'failed', reason: attempt.reason, ...failing });
+    if (!requests.waiting && workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof calendarSyncWorkflow>({
+        kuerzel,
+        ...(input.fullContent !== undefined && { fullContent: input.fullContent }),
+        failing,
+      });
+    }
+    await requests.next(settings.retryMs ?? RETRY_MS);
   }
-  let calendarId = state?.calendarId ?? (await ensureCalendar());
+}
 
-  const fullDue = !state?.syncToken || Date.now() - state.fullListedAt >= settings.fullResyncMs;
-  const listGoogle = async (syncToken: string | null): Promise<GoogleEventList> => {
-    const listed = await calls.googleListEvents(calendarId, syncToken);
-    count.google += listed.expired ? 1 : listed.pages;
-    return listed;
-  };
-  count.advoware += 1;
-  const [termine, firstList] = await Promise.all([
-    calls.advowareListTermine(kuerzel, settings.window),
-    listGoogle(fullDue ? null : (state?.syncToken ?? null)).catch(async (err: unknown) => {
-      // The calendar was deleted behind the hub's back (an operator, a reset): make a new one and start over.
-      if (!state || !isFailure(err, 'Google', 'NotFound')) throw err;
-      log.warn('calendar of the saved state is gone; creating it again', { kuerzel, calendarId });
-      state = null;
-      calendarId = await ensureCalendar();
-      return listGoogle(null);
-    }),
-  ]);
-  let listed = firstList;
-  const syncTokenExpired = listed.expired;
-  if (listed.expired) {
-    log.info('sync token expired (410); listing the whole calendar', { kuerzel });
-    listed = await listGoogle(null);
+/** One run, its failure turned into the root cause an operator reads (which system, which call, which answer). */
+async function attemptRun(kuerzel: string, fullContent: boolean, settings: CalendarSettings): Promise<Attempt> {
+  try {
+    const { result, failures } = await runCalendarSync(kuerzel, fullContent, settings);
+    if (failures.length === 0) return { status: 'synced', result };
+    const summary = `${failures.length} of ${result.actions.total} calendar changes failed; the next run tries them again`;
+    const first = rootCauseOf(failures[0]);
+    return {
+      status: 'failed',
+      reason: { ...first, message: `${summary}. First: ${first.message}` },
+      legacy: ApplicationFailure.nonRetryable(`${summary}. First: ${failureMessage(failures[0])}`, 'CalendarSyncIncomplete'),
+      incomplete: true,
+    };
+  } catch (err) {
+    // Only an activity's failure or the run's own verdict is the employee's failure; anything else is a bug.
+    if (isCancellation(err) || !(err instanceof ActivityFailure || err instanceof ApplicationFailure)) throw err;
+    return { status: 'failed', reason: rootCauseOf(err), legacy: err, incomplete: false };
   }
-  if (listed.expired) throw ApplicationFailure.nonRetryable('Google answered a list without sync token with 410', 'GoogleListFailed');
-  const mode = fullDue || syncTokenExpired || !state ? 'full' : 'incremental';
-  const previousIndex: CalendarIndex | undefined = state?.index;
-
-  const plan =
-    mode === 'incremental' && previousIndex
-      ? planCalendarSync({ mode, kuerzel, termine, events: listed.events, fullContent, window: settings.window, index: previousIndex })
-      : planCalendarSync({ mode: 'full', kuerzel, termine, events: listed.events, fullContent, window: settings.window, index: previousIndex });
-  const summary = summarizePlan(plan);
-  if (plan.actions.length > 0) log.info('calendar changes planned', { kuerzel, mode, ...summary });
-
-  let index = indexAfterList(previousIndex ?? {}, listed.events, mode);
-  const settled = await settleWithLimit(
-    plan.actions.map((action) => () => executeAction(action, { calendarId, fullContent, calls, count })),
-    settings.writeConcurrency,
-  );
-  const failures: unknown[] = [];
-  for (const result of settled) {
-    if (result.status === 'fulfilled') index = result.value(index);
-    else failures.push(result.reason);
-  }
-
-  // With failures the token stays where it was, so the next run sees the same Google changes again.
-  const complete = failures.length === 0;
-  const nextState: CalendarSyncState = {
-    calendarId,
-    syncToken: complete ? listed.nextSyncToken : mode === 'full' ? null : (state?.syncToken ?? null),
-    index,
-    fullListedAt: mode === 'full' && complete ? Date.now() : (state?.fullListedAt ?? 0),
-    syncedAt: complete ? Date.now() : (state?.syncedAt ?? 0),
-    fullContent,
-  };
-  await calendarSaveState(kuerzel, nextState);
-
-  upsertSearchAttributes([{ key: HubOutcome, value: complete ? (plan.actions.length > 0 ? 'changed' : 'no_change') : 'failed' }]);
-  if (!complete) {
-    throw ApplicationFailure.nonRetryable(
-      `${failures.length} of ${plan.actions.length} calendar changes failed; the next run tries them again. First: ${failureMessage(failures[0])}`,
-      'CalendarSyncIncomplete',
-    );
-  }
-  return { kuerzel, mode, syncTokenExpired, calendarCreated, actions: summary, googleCalls: count.google, advowareCalls: count.advoware };
 }

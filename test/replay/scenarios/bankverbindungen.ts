@@ -6,8 +6,9 @@ import {
   bankverbindungenSyncWorkflowId,
   type BankverbindungDecision,
   type BankverbindungenSweepWorkflow,
-  type BankverbindungenSyncResult,
+  type BankverbindungenSyncWorkflow,
 } from '../../../contracts/bankverbindungen';
+import { settledRuns } from '../../support/settled';
 import type { RecordingEnv, Scenario } from './scenario';
 
 const ACCOUNT = 'CBankverbindungen';
@@ -24,15 +25,21 @@ function newAccount(env: RecordingEnv, iban: string): string {
 }
 
 /** A sync scenario whose recorded workflow must end with exactly `decisions`. */
-function syncPath(path: string, decisions: BankverbindungDecision[], iban: string): Scenario {
+function syncPath(path: string, decisions: BankverbindungDecision[], iban: string, correctedIban?: string): Scenario {
   return {
     workflowType: bankverbindungenSyncRef.workflowType,
     path,
     async run(env): Promise<WorkflowHandle> {
       const id = newAccount(env, iban);
       await env.requester.requestBankverbindungSync(id, 'create');
-      const handle = env.hub.client.workflow.getHandle(bankverbindungenSyncWorkflowId(id));
-      const result = (await env.hub.run(() => handle.result())) as BankverbindungenSyncResult;
+      const handle = env.hub.client.workflow.getHandle<BankverbindungenSyncWorkflow>(bankverbindungenSyncWorkflowId(id));
+      if (correctedIban) {
+        // Invalid data keeps the workflow open until the user's correction arrives.
+        await env.hub.run(() => settledRuns(handle));
+        env.espocrm.userUpdate(ACCOUNT, id, { iban: correctedIban });
+        await env.requester.requestBankverbindungSync(id, 'update');
+      }
+      const result = await env.hub.run(() => handle.result());
       assert.deepEqual(
         result.runs.map((r) => r.decision),
         decisions,
@@ -45,7 +52,7 @@ function syncPath(path: string, decisions: BankverbindungDecision[], iban: strin
 
 export const bankverbindungenScenarios: Scenario[] = [
   syncPath('created', ['create'], 'DE89370400440532013000'),
-  syncPath('invalid_iban', ['invalid'], 'DE89370400440532013001'),
+  syncPath('invalid_iban', ['invalid', 'create'], 'DE89370400440532013001', 'DE89370400440532013000'),
   {
     workflowType: bankverbindungenSweepRef.workflowType,
     path: 'signals_due_accounts',

@@ -6,10 +6,12 @@ import {
   beteiligteSyncWorkflowId,
   type BeteiligteSweepWorkflow,
   type BeteiligteSyncResult,
+  type BeteiligteSyncWorkflow,
   type RunDecision,
   type SyncReason,
 } from '../../../contracts/beteiligte';
 import type { EspoBeteiligte } from '../../../contracts/espocrm';
+import { settledRuns } from '../../support/settled';
 import type { RecordingEnv, Scenario } from './scenario';
 
 const ENTITY = 'CBeteiligte';
@@ -103,10 +105,16 @@ export const beteiligteScenarios: Scenario[] = [
     return sync(env, id, 'update');
   }),
 
-  syncPath('permanently_failed', ['permanently_failed'], async (env) => {
+  // Failed for good, the workflow waits open for the next request; the user's correction brings it back.
+  syncPath('permanently_failed', ['permanently_failed', 'espocrm_newer'], async (env) => {
     const { id } = await linkedPerson(env);
     env.espocrm.userUpdate(ENTITY, id, { lastName: 'Abgelehnt' });
     env.advoware.faults.add({ method: 'PUT', path: 'Beteiligte', status: 400, body: { Message: 'Validierung fehlgeschlagen' } });
+    await env.requester.requestBeteiligteSync(id, 'update');
+    const handle = env.hub.client.workflow.getHandle<BeteiligteSyncWorkflow>(beteiligteSyncWorkflowId(id));
+    await env.hub.run(() => settledRuns(handle));
+    env.advoware.faults.clear();
+    env.espocrm.userUpdate(ENTITY, id, { lastName: 'Korrigiert' });
     return sync(env, id, 'update');
   }),
 

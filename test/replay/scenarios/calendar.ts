@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import {
   calendarSyncAllRef,
   calendarSyncRef,
+  calendarSyncRequested,
   calendarSyncWorkflowId,
   CALENDAR_SYNC_ALL_WORKFLOW_ID,
   type CalendarSyncAllResult,
@@ -10,6 +11,7 @@ import {
   type CalendarSyncResult,
   type CalendarSyncWorkflow,
 } from '../../../contracts/calendar';
+import { HubOutcome } from '../../../contracts/search-attributes';
 import type { RecordingEnv, Scenario } from './scenario';
 
 /** The employees the Advoware simulator is seeded with for the calendar scenarios; OLD is inactive. */
@@ -103,6 +105,28 @@ export const calendarScenarios: Scenario[] = [
     orderParallelLists(env);
     const { handle, result } = await syncEmployee(env, 'ABC');
     assert.deepEqual([result.mode, result.syncTokenExpired, result.actions.total], ['full', true, 0], 'calendar-sync 410');
+    return handle;
+  }),
+
+  // A failed run leaves the workflow open with HubOutcome failed; the next request's run succeeds and completes it.
+  oneEmployee('failed_then_recovered', async (env) => {
+    addAllDay(env, 'ABC', 3);
+    // Forbidden is not retried; the latency lets Advoware's list answer first, as in orderParallelLists.
+    env.google.faults.add({ method: 'GET', path: '/events$', status: 403, latencyMs: 300 });
+    const handle = await env.hub.client.workflow.start<CalendarSyncWorkflow>(calendarSyncRef.workflowType, {
+      taskQueue: env.hub.taskQueue,
+      workflowId: calendarSyncWorkflowId('ABC'),
+      args: [{ kuerzel: 'ABC' }],
+    });
+    for (let waited = 0; (await handle.describe()).typedSearchAttributes.get(HubOutcome) !== 'failed'; waited += 100) {
+      assert.ok(waited < 15_000, 'calendar-sync records the failed run');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    env.google.faults.clear();
+    orderParallelLists(env);
+    await handle.signal(calendarSyncRequested, {});
+    const result: CalendarSyncResult = await env.hub.run(() => handle.result());
+    assert.deepEqual([result.mode, result.actions.createEvent], ['full', 1], 'calendar-sync recovered');
     return handle;
   }),
 
