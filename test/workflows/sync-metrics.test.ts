@@ -157,7 +157,7 @@ describe('sync metrics on the worker Prometheus endpoint', () => {
       find(samples, 'hub_entities_failing', { entity_type: 'Calendar' })
         .map((s) => `${s.labels.status}=${s.value}`)
         .sort(),
-      ['failed=0', 'permanently_failed=0'],
+      ['failed=0', 'invalid=0', 'permanently_failed=0'],
       'every entity type and status is reported, 0 included',
     );
   });
