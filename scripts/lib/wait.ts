@@ -22,11 +22,31 @@ export async function httpOk(url: string): Promise<boolean> {
   return res.ok;
 }
 
-/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+/**
+ * Ports below the operating systems' ephemeral ranges (Linux 32768-60999, macOS and Windows 49152-65535). A port the
+ * OS picks for `listen(0)` comes from the ephemeral range, where any outgoing connection (a gRPC or Redis client)
+ * may take it between this check and the server's own listen: EADDRINUSE in a test now and then.
+ */
+const PORT_RANGE = { from: 20_000, to: 32_000 };
+
+/** A TCP port free on 127.0.0.1 right now, chosen at random outside the ephemeral range. */
 export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port between ${PORT_RANGE.from} and ${PORT_RANGE.to} after 50 tries`);
+}
+
+async function canListen(port: number): Promise<boolean> {
+  const server = createServer();
+  try {
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    server.close();
+  }
 }
