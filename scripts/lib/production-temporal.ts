@@ -10,13 +10,12 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { waitUntil } from './wait';
+import { portFree, waitUntil } from './wait';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../..');
@@ -81,20 +80,6 @@ export interface ServerPorts {
   worker: number;
   workerMembership: number;
   metrics: number;
-}
-
-/** Whether 127.0.0.1:`port` can be bound right now. */
-async function portFree(port: number): Promise<boolean> {
-  const server = createServer();
-  try {
-    server.listen(port, '127.0.0.1');
-    await once(server, 'listening');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    server.close();
-  }
 }
 
 /**

@@ -33,12 +33,13 @@ const PORT_RANGE = { from: 20_000, to: 32_000 };
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
-    if (await canListen(port)) return port;
+    if (await portFree(port)) return port;
   }
   throw new Error(`no free port between ${PORT_RANGE.from} and ${PORT_RANGE.to} after 50 tries`);
 }
 
-async function canListen(port: number): Promise<boolean> {
+/** Whether 127.0.0.1:`port` can be bound right now. */
+export async function portFree(port: number): Promise<boolean> {
   const server = createServer();
   try {
     server.listen(port, '127.0.0.1');
