@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { workflowBundleOptions } from '../workers/workflow-bundle';
 
 /**
  * The hub compiled as production runs it (`npm run build`: tsc, then the workflow bundle next to it), but into a
@@ -19,7 +20,11 @@ export async function compileHub(outDir: string): Promise<string> {
     if (!existsSync(join(dir, 'workers', 'main.js'))) throw err;
     console.warn('bench: tsc reported errors; running the JavaScript it emitted anyway');
   }
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(dir, 'workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(dir, 'workflows'),
+    ...workflowBundleOptions,
+    logger: new DefaultLogger('WARN'),
+  });
   // Where the compiled workers/worker.js looks for it.
   writeFileSync(join(dir, 'workflow-bundle.js'), code);
   return dir;

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
 import { freePort } from '../scripts/lib/wait';
 import { procStatusMb } from './memory';
 
@@ -51,12 +52,26 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/**
+ * The node flags production starts the service with (its `command` in temporal-docker/docker-compose.yml, e.g. the
+ * heap limits), so the bench's memory figures are production's.
+ */
+function productionNodeFlags(service: 'hub-worker' | 'hub-gateway'): string[] {
+  const compose = parse(readFileSync(join(__dirname, '..', 'temporal-docker', 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { command?: string[] }>;
+  };
+  const command = compose.services[service]?.command ?? [];
+  return command.slice(1, -1).filter((arg) => arg.startsWith('--'));
+}
+
 /** `entry` without its extension, e.g. `workers/main`. */
 function startProcess(entry: string, hub: HubEnv, env: Record<string, string>, logFile: string): { child: ChildProcess; log: () => string } {
   mkdirSync(dirname(logFile), { recursive: true });
   // Straight into a file: piping it through the bench would put the bench's own CPU into the measurement.
   const fd = openSync(logFile, 'w');
-  const args = hub.compiledDir ? [join(hub.compiledDir, `${entry}.js`)] : ['--import', 'tsx', `${entry}.ts`];
+  // --worker-node-options / --gateway-node-options (NODE_OPTIONS) replace production's flags, to try others.
+  const flags = env.NODE_OPTIONS ? [] : productionNodeFlags(entry === 'workers/main' ? 'hub-worker' : 'hub-gateway');
+  const args = hub.compiledDir ? [...flags, join(hub.compiledDir, `${entry}.js`)] : [...flags, '--import', 'tsx', `${entry}.ts`];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   running.add(child);

@@ -22,7 +22,10 @@ export interface BenchOptions {
    * them with tsx like the tests, which costs memory (tsx, and webpack bundling the workflows at the worker's start).
    */
   compiled: boolean;
-  /** NODE_OPTIONS of the worker and gateway processes, e.g. `--max-old-space-size=256`, to try memory settings. */
+  /**
+   * NODE_OPTIONS of the worker and gateway processes, e.g. `--max-old-space-size=256`, to try memory settings; they
+   * replace the node flags of production's compose file, which the processes get otherwise.
+   */
   workerNodeOptions?: string;
   gatewayNodeOptions?: string;
   proxyIterations: number;
@@ -75,6 +78,7 @@ export const USAGE = `usage: npm run bench -- [part ...] [--small] [--source] [-
   --small (BENCH_SMALL=true): small sizes, a smoke test of the harness
   --source (BENCH_SOURCE=true): worker and gateway from source with tsx (default: compiled as in production, into var/bench-dist)
   --worker-node-options, --gateway-node-options "..." (BENCH_WORKER_NODE_OPTIONS, BENCH_GATEWAY_NODE_OPTIONS): their NODE_OPTIONS
+  instead of the node flags in temporal-docker/docker-compose.yml
   flags (or environment variables): ${Object.values(NUMBERS)
     .map(([flag, env, dflt]) => `${flag} (${env}, ${dflt})`)
     .join(', ')}`;

@@ -4,6 +4,7 @@
  * a user's edits, injected latency, call counts, and a notice the moment both sides are consistent.
  */
 import { espoAdressenHash } from '../domain/adressen/hash';
+import { toEspoDateTime } from '../domain/espocrm-datetime';
 import { stammdatenHash } from '../domain/beteiligte/hash';
 import { espoKommunikationHash } from '../domain/kommunikation/hash';
 import { readTags } from '../domain/calendar/tags';
@@ -181,18 +182,27 @@ export const handlers = {
   },
   /**
    * `count` linked parties with a mobile number each (every tenth also with an office line), straight into the
-   * EspoCRM simulator as a migration would leave them; returns their ids and mobile numbers in E.164.
+   * EspoCRM simulator as a migration would leave them; returns their ids and mobile numbers in E.164. Synced just now,
+   * so no later sweep (the drains of the production part) takes them up.
    */
   createCallerParties(count: number, label: string): { ids: string[]; numbers: string[] } {
     const ids: string[] = [];
     const numbers: string[] = [];
     const base = 15_100_000_000 + Math.floor(Math.random() * 1_000_000) * 100;
+    const syncedAt = toEspoDateTime(new Date());
     for (let i = 0; i < count; i++) {
       const mobile = `+49${base + i * 7}`;
       const phoneNumberData = [{ phoneNumber: mobile, type: 'Mobile', primary: true }];
       if (i % 10 === 0) phoneNumberData.push({ phoneNumber: `030 ${4_000_000 + i}`, type: 'Office', primary: false });
       ids.push(
-        espocrm.userCreate(ENTITY, { firstName: 'Bench', lastName: `${label} ${i}`, betnr: 900_000 + i, syncStatus: 'clean', phoneNumberData }).id,
+        espocrm.userCreate(ENTITY, {
+          firstName: 'Bench',
+          lastName: `${label} ${i}`,
+          betnr: 900_000 + i,
+          syncStatus: 'clean',
+          advowareLastSync: syncedAt,
+          phoneNumberData,
+        }).id,
       );
       numbers.push(mobile);
     }

@@ -298,6 +298,12 @@ export const loggingEnv = z.object({
 export const workerEnv = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
+  /**
+   * Workflows kept in the worker's cache between their tasks; an evicted one is replayed from its history. Set, because
+   * the SDK derives its default from the heap limit: with production's 160 MB (temporal-docker/docker-compose.yml) that
+   * is 10, and a sweep of 1,000 parties then replays nearly every workflow task.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(200),
   /** How often the worker counts the entities failing now for `hub_entities_failing` (workers/failing-entities.ts). */
   WORKER_FAILING_ENTITIES_POLL_SECONDS: positiveInt.default(30),
 });

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { workflowBundleOptions } from '../workers/workflow-bundle';
 
 const root = process.cwd();
 const outFlag = process.argv.indexOf('--out');
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   // Bundled from the compiled workflows, so the bundle is exactly the code tsc emitted.
   const { code } = await bundleWorkflowCode({
     workflowsPath: join(dist, 'workflows'),
+    ...workflowBundleOptions,
     // webpack's module statistics are noise here; warnings and errors still show.
     logger: new DefaultLogger('WARN'),
   });

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     activities: composeActivities(config, { redis, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
   });
   const failingEntities = startFailingEntitiesPoller({

@@ -217,8 +217,16 @@ describe('docker-compose.yml', () => {
     test(`${name} runs ${entry}, compiled, with .env plus the compose addresses of Temporal and Redis`, () => {
       const spec = service(name);
       const command = list(spec.command, `${name} command`).map(String);
-      // The image holds the compiled hub (npm run build: tsc into dist/), not the TypeScript sources.
-      assert.deepEqual(command, ['node', `dist/${entry.replace(/\.ts$/, '.js')}`]);
+      // The image holds the compiled hub (npm run build: tsc into dist/), not the TypeScript sources; between them
+      // the heap limits, which the bench reads from here (bench/hub-processes.ts).
+      assert.equal(command[0], 'node');
+      assert.equal(command.at(-1), `dist/${entry.replace(/\.ts$/, '.js')}`);
+      const flags = command.slice(1, -1);
+      assert.deepEqual(
+        flags.map((flag) => /^--(max-old-space-size|max-semi-space-size)=\d+$/.exec(flag)?.[1]),
+        ['max-old-space-size', 'max-semi-space-size'],
+        `${name}: node flags ${flags.join(' ')}`,
+      );
       assert.ok(existsSync(join(root, entry)), `${entry} must exist`);
 
       const envFiles = list(spec.env_file, `${name} env_file`).map((f) => (isDict(f) ? str(f.path, 'env_file path') : str(f, 'env_file')));

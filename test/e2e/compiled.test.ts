@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startRedis, startTemporalDev } from '../../scripts/lib/local-services';
 import { Supervisor } from '../../scripts/lib/supervisor';
 import { freePort } from '../../scripts/lib/wait';
+import { workflowBundleOptions } from '../../workers/workflow-bundle';
 import { startSandboxSimulators, type Sandbox } from '../../simulators/sandbox';
 
 const run = promisify(execFile);
@@ -74,6 +75,15 @@ describe('the compiled hub (npm run build)', () => {
     for (const file of ['workers/main.js', 'api/main.js', 'workflow-bundle.js']) assert.ok(existsSync(join(outDir, file)), `${file} is missing`);
     assert.ok(!existsSync(join(outDir, 'test')), 'tests are not part of the build');
     assert.ok(!existsSync(join(outDir, 'bench')), 'benchmarks are not part of the build');
+  });
+
+  it('the bundle loads the shared libraries once, before any workflow (workers/workflow-bundle.ts)', () => {
+    const code = readFileSync(join(outDir, 'workflow-bundle.js'), 'utf8');
+    const preload = /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+    // webpack drops a bare require of a package marked side-effect free: each must still be required here.
+    const required = [...preload.matchAll(/__webpack_require__\([^)]*?"\.\/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]);
+    const packages = workflowBundleOptions.preloadModules.map((name) => name.split('/')[0]);
+    assert.deepEqual(required, packages);
   });
 
   it('the worker loads the prebuilt bundle instead of bundling at start', () => {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { describe, it } from 'node:test';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
 import * as bundle from '../../workflows';
+import { workflowBundleOptions } from '../../workers/workflow-bundle';
 import { testDataConverter } from '../support/services';
 import { filePrefixOf, readHistoryFiles, type HistoryFile } from './histories';
 
@@ -36,7 +37,12 @@ describe('workflow replay against recorded histories', () => {
     // The file name as the workflow ID, so each result names its file.
     const replay = Worker.runReplayHistories(
       // The hub's converter: histories recorded since issue 16 hold encrypted payloads (older ones pass through).
-      { workflowsPath: require.resolve('../../workflows'), replayName: 'hub-replay-test', dataConverter: testDataConverter() },
+      {
+        workflowsPath: require.resolve('../../workflows'),
+        bundlerOptions: workflowBundleOptions,
+        replayName: 'hub-replay-test',
+        dataConverter: testDataConverter(),
+      },
       histories.map(({ file, history }) => ({ workflowId: file, history })),
     );
     for await (const result of replay) results.push(result);
