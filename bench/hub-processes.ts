@@ -60,8 +60,8 @@ function productionNodeFlags(service: 'hub-worker' | 'hub-gateway'): string[] {
   const compose = parse(readFileSync(join(__dirname, '..', 'temporal-docker', 'docker-compose.yml'), 'utf8')) as {
     services: Record<string, { command?: string[] }>;
   };
-  const command = compose.services[service]?.command ?? [];
-  return command.slice(1, -1).filter((arg) => arg.startsWith('--'));
+  // ["node", ...flags, entry]; test/deploy/compose.test.ts checks that shape.
+  return (compose.services[service]?.command ?? []).slice(1, -1);
 }
 
 /** `entry` without its extension, e.g. `workers/main`. */

@@ -27,7 +27,7 @@ describe('gateway: Advoware proxy', () => {
   before(async () => {
     const url = await sim.start();
     redis = testRedis();
-    gateway = await startTestGateway({ advowareUrl: url, tokenRedis: redis, readinessRedis: redis, tokenKey: `test:${randomUUID()}` });
+    gateway = await startTestGateway({ advowareUrl: url, tokenRedis: redis });
   });
   after(async () => {
     await gateway.close();

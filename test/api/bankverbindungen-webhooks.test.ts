@@ -88,8 +88,6 @@ describe('gateway: EspoCRM Bankverbindungen webhooks', () => {
     const offline = await startTestGateway({
       advowareUrl: 'http://127.0.0.1:9',
       tokenRedis: setup.redis(),
-      readinessRedis: setup.redis(),
-      tokenKey: 'unused',
       overrides: {
         requester: new SyncRequester(new Client({ connection: deadTemporal, dataConverter: testDataConverter() }), taskQueue, deadlineMs),
       },

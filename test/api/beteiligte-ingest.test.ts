@@ -62,8 +62,6 @@ describe('webhook ingest: gateway, hand-over workflow and Beteiligte workflows o
     gateway = await startTestGateway({
       advowareUrl,
       tokenRedis: redis,
-      readinessRedis: redis,
-      tokenKey: 'unused',
       taskQueue: hub.taskQueue,
       overrides: { requester },
     });

@@ -218,8 +218,6 @@ describe('gateway: EspoCRM Beteiligte webhooks', () => {
       const offline = await startTestGateway({
         advowareUrl: 'http://127.0.0.1:9',
         tokenRedis: redis,
-        readinessRedis: redis,
-        tokenKey: 'unused',
         overrides: {
           requester: new SyncRequester(new Client({ connection: deadTemporal, dataConverter: testDataConverter() }), taskQueue, deadlineMs),
         },

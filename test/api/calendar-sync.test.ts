@@ -69,8 +69,6 @@ describe('gateway: POST /advoware/calendar/sync', () => {
     gateway = await startTestGateway({
       advowareUrl,
       tokenRedis: redis,
-      readinessRedis: redis,
-      tokenKey: `test:${randomUUID()}`,
       taskQueue: hub.taskQueue,
     });
     client = new Client({ connection: gateway.connection, dataConverter: testDataConverter() });
@@ -288,8 +286,6 @@ describe('gateway: POST /advoware/calendar/sync', () => {
     const noTemporal = await startTestGateway({
       advowareUrl: advoware.url,
       tokenRedis: redis,
-      readinessRedis: redis,
-      tokenKey: `test:${randomUUID()}`,
       overrides: {
         calendarRequester: new CalendarSyncRequester(
           new Client({ connection: deadTemporal, dataConverter: testDataConverter() }),
@@ -301,8 +297,6 @@ describe('gateway: POST /advoware/calendar/sync', () => {
     const noAdvoware = await startTestGateway({
       advowareUrl: 'http://127.0.0.1:9',
       tokenRedis: redis,
-      readinessRedis: redis,
-      tokenKey: `test:${randomUUID()}`,
       taskQueue: hub.taskQueue,
     });
     advoware.setMitarbeiter(MITARBEITER); // GWX active again: only the outage may stop it

@@ -36,7 +36,7 @@ describe('codec endpoint /codec (Temporal remote codec protocol)', () => {
 
   before(async () => {
     redis = testRedis();
-    gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis, readinessRedis: redis, tokenKey: 'unused' });
+    gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis });
   });
   after(async () => {
     await gateway.close();

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startRedis, startTemporalDev } from '../../scripts/lib/local-services';
 import { Supervisor } from '../../scripts/lib/supervisor';
 import { freePort } from '../../scripts/lib/wait';
+import { cliCodecFlags } from '../support/services';
 import { workflowBundleOptions } from '../../workers/workflow-bundle';
 import { startSandboxSimulators, type Sandbox } from '../../simulators/sandbox';
 
@@ -117,10 +118,7 @@ describe('the compiled hub (npm run build)', () => {
       temporalAddress,
       '--output',
       'json',
-      '--codec-endpoint',
-      `${gatewayUrl}/codec`,
-      '--codec-auth',
-      'Bearer compiled-test-key',
+      ...cliCodecFlags(gatewayUrl, 'compiled-test-key'),
     ]);
     assert.match(stdout, /"status":\s*"COMPLETED"/, stdout);
     assert.match(stdout, /"synced":\s*3/, `three active employees synced: ${stdout}`);

@@ -162,8 +162,6 @@ describe('docs/runbook.md, command by command', () => {
     gateway = await startTestGateway({
       advowareUrl,
       tokenRedis: redis,
-      readinessRedis: redis,
-      tokenKey: `test:${randomUUID()}`,
       taskQueue: hub.taskQueue,
     });
     const requester = new SyncRequester(hub.client, hub.taskQueue);

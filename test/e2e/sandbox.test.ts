@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_IDS } from '../../simulators/espocrm/seed';
 import { eventually } from '../support/eventually';
+import { cliCodecFlags } from '../support/services';
 import { sandboxEnvironment } from './npm-start';
 
 const run = promisify(execFile);
@@ -204,10 +205,7 @@ describe('npm start (sandbox mode), end to end', () => {
       'calendar-sync-all',
       '--address',
       sandbox.temporal.address,
-      '--codec-endpoint',
-      `${sandbox.gateway.url}/codec`,
-      '--codec-auth',
-      `Bearer ${sandbox.gateway.apiKey}`,
+      ...cliCodecFlags(sandbox.gateway.url, sandbox.gateway.apiKey),
       '--output',
       'json',
     ]);

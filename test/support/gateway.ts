@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
@@ -40,8 +41,10 @@ export interface TestGateway {
 export async function startTestGateway(options: {
   advowareUrl: string;
   tokenRedis: Redis;
-  readinessRedis: Redis;
-  tokenKey: string;
+  /** The Redis `/health/ready` pings; the token's by default. */
+  readinessRedis?: Redis;
+  /** The proxy's Advoware token key; a fresh one by default, so no other test's token is reused. */
+  tokenKey?: string;
   /** Where webhook-started workflows go; a queue no worker polls when the test only checks the gateway. */
   taskQueue?: string;
   overrides?: Partial<GatewayDeps>;
@@ -53,9 +56,9 @@ export async function startTestGateway(options: {
   const app = createApp({
     apiKeys: [TEST_API_KEY],
     bodyLimit: '100kb',
-    advoware: advowareClientFor(options.advowareUrl, options.tokenRedis, options.tokenKey),
+    advoware: advowareClientFor(options.advowareUrl, options.tokenRedis, options.tokenKey ?? `test:${randomUUID()}`),
     advowareBaseUrl: `${options.advowareUrl}/`,
-    readiness: { temporal: temporalReadiness(connection), redis: redisReadiness(options.readinessRedis) },
+    readiness: { temporal: temporalReadiness(connection), redis: redisReadiness(options.readinessRedis ?? options.tokenRedis) },
     logger: pino({ level: 'silent' }),
     metrics: createGatewayMetrics(),
     requester,
@@ -88,7 +91,7 @@ export function useWebhookGateway(taskQueue: string): { gateway: () => TestGatew
   let client: Client | undefined;
   before(async () => {
     redis = testRedis();
-    gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis, readinessRedis: redis, tokenKey: 'unused', taskQueue });
+    gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis, taskQueue });
     client = new Client({ connection: gateway.connection, dataConverter: testDataConverter() });
   });
   after(async () => {

@@ -27,6 +27,14 @@ export const testPayloadKeys = (): PayloadKey[] =>
 /** The hub's DataConverter with the run's key: every test Client and Worker reads and writes what production would. */
 export const testDataConverter = (): DataConverter => hubDataConverter(testPayloadKeys());
 
+/** The temporal CLI's flags that decode payloads through a gateway's codec endpoint, as the runbook has operators use it. */
+export const cliCodecFlags = (gatewayUrl: string, apiKey: string): string[] => [
+  '--codec-endpoint',
+  `${gatewayUrl}/codec`,
+  '--codec-auth',
+  `Bearer ${apiKey}`,
+];
+
 /** A payload of a raw history (`fetchHistory()` does not decode) as the worker reads it: decrypted, then parsed. */
 export async function decodedPayload<T>(payload: Payload): Promise<T> {
   const [plain] = await new AesGcmPayloadCodec(testPayloadKeys()).decode([payload]);

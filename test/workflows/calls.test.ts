@@ -85,8 +85,6 @@ describe('3CX calls: webhook, screen pop, call workflow and outbound calls on th
     gateway = await startTestGateway({
       advowareUrl: 'http://127.0.0.1:9',
       tokenRedis: redis,
-      readinessRedis: redis,
-      tokenKey: 'unused',
       taskQueue: hub.taskQueue,
       overrides: { threecx: threecxDeps },
     });
@@ -419,8 +417,6 @@ describe('3CX calls: webhook, screen pop, call workflow and outbound calls on th
       const offline = await startTestGateway({
         advowareUrl: 'http://127.0.0.1:9',
         tokenRedis: redis,
-        readinessRedis: redis,
-        tokenKey: 'unused',
         overrides: {
           threecx: {
             ...threecxDeps,
@@ -517,8 +513,6 @@ describe('3CX calls: webhook, screen pop, call workflow and outbound calls on th
       const unconfigured = await startTestGateway({
         advowareUrl: 'http://127.0.0.1:9',
         tokenRedis: redis,
-        readinessRedis: redis,
-        tokenKey: 'unused',
         overrides: { threecx: { ...threecxDeps, apiConfigured: false } },
       });
       try {

@@ -60,8 +60,6 @@ describe('Vermieterhelden leads: gateway → lead workflow → EspoCRM and 3CX, 
     gateway = await startTestGateway({
       advowareUrl: 'http://127.0.0.1:9',
       tokenRedis: redis,
-      readinessRedis: redis,
-      tokenKey: 'unused',
       taskQueue: hub.taskQueue,
       overrides: {
         leads: {

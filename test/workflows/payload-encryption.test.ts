@@ -14,7 +14,7 @@ import { bankverbindungenSyncWorkflowId, type BankverbindungenSyncWorkflow } fro
 import { beteiligteSyncWorkflowId } from '../../contracts/beteiligte';
 import { useBeteiligteHarness } from '../support/beteiligte-harness';
 import { TEST_API_KEY, startTestGateway, type TestGateway } from '../support/gateway';
-import { temporalAddress, testRedis } from '../support/services';
+import { cliCodecFlags, temporalAddress, testRedis } from '../support/services';
 import { settledRuns } from '../support/settled';
 
 const run = promisify(execFile);
@@ -60,7 +60,7 @@ describe('client data in Temporal history is encrypted (issue 16)', () => {
 
   before(async () => {
     redis = testRedis();
-    gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis, readinessRedis: redis, tokenKey: 'unused' });
+    gateway = await startTestGateway({ advowareUrl: 'http://127.0.0.1:9', tokenRedis: redis });
 
     // A new party with a phone number: its first sync creates it in Advoware (name and number in activity inputs).
     const party = espocrm.userCreate('CBeteiligte', {
@@ -118,7 +118,7 @@ describe('client data in Temporal history is encrypted (issue 16)', () => {
   });
 
   it("the temporal CLI with the gateway's codec endpoint and the API key shows them", async () => {
-    const codec = ['--codec-endpoint', `${gateway.url}/codec`, '--codec-auth', `Bearer ${TEST_API_KEY}`];
+    const codec = cliCodecFlags(gateway.url, TEST_API_KEY);
     const party = await show(workflowIds[0]!, codec);
     for (const secret of [LAST_NAME, FIRST_NAME, PHONE]) assert.ok(party.includes(secret), `"${secret}" decoded`);
     const account = await show(workflowIds[1]!, codec);
@@ -127,13 +127,10 @@ describe('client data in Temporal history is encrypted (issue 16)', () => {
   });
 
   it('the temporal CLI with the codec endpoint but a wrong key fails (it retries the 401 until its deadline) and shows nothing', async () => {
-    await assert.rejects(
-      show(workflowIds[0]!, ['--codec-endpoint', `${gateway.url}/codec`, '--codec-auth', 'Bearer wrong-key']),
-      (err: Error & { stdout?: string; stderr?: string }) => {
-        assert.match(err.message, /Command failed/);
-        assert.ok(!`${err.stdout ?? ''}${err.stderr ?? ''}`.includes(LAST_NAME));
-        return true;
-      },
-    );
+    await assert.rejects(show(workflowIds[0]!, cliCodecFlags(gateway.url, 'wrong-key')), (err: Error & { stdout?: string; stderr?: string }) => {
+      assert.match(err.message, /Command failed/);
+      assert.ok(!`${err.stdout ?? ''}${err.stderr ?? ''}`.includes(LAST_NAME));
+      return true;
+    });
   });
 });

@@ -80,7 +80,7 @@ describe('sync metrics on the worker Prometheus endpoint', () => {
       CALENDAR_SYNC_CALENDAR_PREFIX: `M${randomUUID().slice(0, 6)}-`,
     });
     redis = testRedis();
-    gateway = await startTestGateway({ advowareUrl, tokenRedis: redis, readinessRedis: redis, tokenKey: `test:${randomUUID()}` });
+    gateway = await startTestGateway({ advowareUrl, tokenRedis: redis });
   });
   after(async () => {
     if (worker) await stopWorkerProcess(worker);
