@@ -43,7 +43,12 @@ function main(): void {
       webhookSecret: config.THREECX_WEBHOOK_SECRET,
       apiConfigured: threecxConfigured(config),
       callerIndex: new CallerIndexStore(redis),
-      callEvents: new CallEventRequester(client, config.TEMPORAL_TASK_QUEUE, config.WEBHOOK_TEMPORAL_DEADLINE_MS),
+      callEvents: new CallEventRequester(
+        client,
+        config.TEMPORAL_TASK_QUEUE,
+        config.WEBHOOK_TEMPORAL_DEADLINE_MS,
+        config.THREECX_CALL_START_DELAY_SECONDS * 1000,
+      ),
       staff: config.STAFF_DIRECTORY,
       espocrmSiteUrl: espocrmSiteUrl(config.ESPOCRM_API_BASE_URL, config.ESPOCRM_SITE_URL),
     },

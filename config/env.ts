@@ -136,6 +136,12 @@ export const threecxEnv = z.object({
   THREECX_MISSED_CALL_USER_ID: z.string().min(1).optional(),
   /** The follow-up Task of a missed call is due this long after the call. */
   THREECX_MISSED_CALL_DUE_MINUTES: positiveInt.default(60),
+  /**
+   * The gateway starts an inbound call's workflow with its first task this far off; the call's next event (normally
+   * `call.ended`) starts it at once. While calls ring, Temporal only records them; the work happens when they end.
+   * 0 starts the workflow at once.
+   */
+  THREECX_CALL_START_DELAY_SECONDS: z.coerce.number().int().min(0).default(60),
   /** How long a call's other events wait for a `call.started` that has not come before the call is logged without it. */
   THREECX_CALL_START_WAIT_SECONDS: positiveInt.default(30),
   /** How long a call workflow stays open after logging, for late duplicates and transfers. */

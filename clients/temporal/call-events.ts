@@ -24,6 +24,12 @@ export class CallEventRequester {
     private readonly taskQueue: string,
     /** How long a call may wait for Temporal when the caller gives no deadline of its own. */
     readonly deadlineMs = 5_000,
+    /**
+     * How long a workflow started by a `call.started` of an inbound call waits for its first task. Nothing is to be done
+     * while the call rings or goes on, and signal-with-start of the call's next event ends the wait (Temporal's rule
+     * for a start delay), so a burst of ringing calls costs Temporal one write each and the worker nothing.
+     */
+    private readonly startDelayMs = 0,
   ) {}
 
   /** `deadline` is absolute (epoch ms), like the EspoCRM webhooks'. */
@@ -36,6 +42,7 @@ export class CallEventRequester {
         args: [{ callId: event.callId }],
         signal: callEventReceived,
         signalArgs: [event],
+        ...(this.delaysStart(event) && { startDelay: this.startDelayMs }),
         typedSearchAttributes: new TypedSearchAttributes([
           { key: HubEntityType, value: 'Call' },
           { key: HubEntityId, value: event.callId },
@@ -43,6 +50,11 @@ export class CallEventRequester {
       }),
     );
     return workflowId;
+  }
+
+  /** Only the ring of an inbound call: a later event, or an outbound call's start, has work to do at once. */
+  private delaysStart(event: CallEvent): boolean {
+    return this.startDelayMs > 0 && event.kind === 'started' && event.direction === 'inbound';
   }
 
   /** Starts `outbound-call/<uuid>`; the handle's result is the 3CX call id once 3CX dialled. */

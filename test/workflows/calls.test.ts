@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { Redis } from 'ioredis';
 import type { ThreeCxGatewayDeps } from '../../api/routes/threecx-webhook';
 import { EspoCrmClient } from '../../clients/espocrm/client';
@@ -30,7 +31,11 @@ const FIRM_NUMBER = '+4930999000';
 const RATE_LIMIT = 40;
 const RATE_WINDOW_MS = 4_000;
 
+/** THREECX_CALL_START_DELAY_SECONDS's default, which no test waits out. */
+const RING_DELAY_MS = 60_000;
+
 type Record_ = Record<string, unknown>;
+const EventType = temporal.api.enums.v1.EventType;
 
 describe('3CX calls: webhook, screen pop, call workflow and outbound calls on the real Temporal server', () => {
   const espocrm = new EspoCrmSimulator({ apiKey: SANDBOX_ESPOCRM.apiKey });
@@ -75,7 +80,8 @@ describe('3CX calls: webhook, screen pop, call workflow and outbound calls on th
       webhookSecret: SANDBOX_THREECX.webhookSecret,
       apiConfigured: true,
       callerIndex,
-      callEvents: new CallEventRequester(hub.client, hub.taskQueue, 2_500),
+      // As the gateway's default: every inbound call here starts delayed, and its next event starts it.
+      callEvents: new CallEventRequester(hub.client, hub.taskQueue, 2_500, RING_DELAY_MS),
       staff: [
         { userId: USER_ABC, kuerzel: 'ABC', extension: '201' },
         { userId: USER_DEF, kuerzel: 'DEF', extension: '202' },
@@ -129,6 +135,8 @@ describe('3CX calls: webhook, screen pop, call workflow and outbound calls on th
       .filter()
       .filter((c) => c.method !== 'GET')
       .map((c) => `${c.method} ${c.path}`);
+  const eventTypes = (history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): string[] =>
+    (history.events ?? []).map((e) => String(EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', ''));
   const oneCall = (callId: string): Record_ => {
     const calls = callsOf(callId);
     assert.equal(calls.length, 1, `exactly one Call for ${callId}`);
@@ -364,6 +372,34 @@ describe('3CX calls: webhook, screen pop, call workflow and outbound calls on th
       assert.equal(rerun.writes, 0);
       assert.deepEqual(espoWrites(), []);
       assert.equal(callsOf(callId).length, 1);
+    });
+
+    it('a ringing call is recorded with its first task delayed; its call.ended starts the work at once', async () => {
+      const number = freshNumber();
+      const id = await party(number);
+      const callId = `ring-${randomUUID()}`;
+      assert.equal((await postEvent(startedEvent(callId, number))).status, 200);
+      const handle = hub.client.workflow.getHandle(callWorkflowId(callId));
+      const ringing = await handle.fetchHistory();
+      const start = ringing.events?.[0]?.workflowExecutionStartedEventAttributes;
+      assert.equal(Number(start?.firstWorkflowTaskBackoff?.seconds), RING_DELAY_MS / 1000);
+      assert.deepEqual(eventTypes(ringing), ['WORKFLOW_EXECUTION_STARTED', 'WORKFLOW_EXECUTION_SIGNALED'], 'no workflow task while it rings');
+      assert.equal((await handle.describe()).status.name, 'RUNNING');
+      assert.deepEqual(espoWrites(), []);
+
+      assert.equal((await postEvent(endedEvent(callId, 20, 'answered'))).status, 202);
+      const result = await callResult(callId);
+      assert.equal(result.status, 'Held');
+      assert.equal(oneCall(callId).parentId, id);
+      const ended = await handle.fetchHistory();
+      assert.deepEqual(eventTypes(ended).slice(0, 4), [
+        'WORKFLOW_EXECUTION_STARTED',
+        'WORKFLOW_EXECUTION_SIGNALED',
+        'WORKFLOW_EXECUTION_SIGNALED',
+        'WORKFLOW_TASK_SCHEDULED',
+      ]);
+      const at = (i: number) => Number(ended.events?.[i]?.eventTime?.seconds ?? 0);
+      assert.ok(at(3) - at(2) < RING_DELAY_MS / 1000 / 2, 'the first task came with the end, not after the delay');
     });
 
     it('call.ended whose call.started never comes: logged after the bounded wait with what is known', async () => {
