@@ -11,7 +11,7 @@ import { measureLeads } from './leads';
 import type { BenchOptions, PartName } from './options';
 import { measureProduction } from './production';
 import { measureProxy } from './proxy';
-import { measureRebuild, measureScreenPop, measureYContext } from './threecx';
+import { measureHttpFloor, measureRebuild, measureScreenPop, measureYContext } from './threecx';
 import { atLeast, atMost, exactly, row, type BenchRow } from './report';
 
 export interface Part {
@@ -245,12 +245,20 @@ export const PARTS: Record<PartName, Part> = {
       // Before the screen pops: the call workflows they start write to EspoCRM, which the cold count would include.
       const y = await measureYContext(ctx, profileOf, o.yContextSamples);
       const pop = await measureScreenPop(ctx, parties.numbers, o.screenPopConcurrency, o.screenPopWaves);
+      const floor = await measureHttpFloor(o.screenPopConcurrency, o.screenPopWaves);
       const popNote = `${pop.calls} calls; ${pop.correct} answered correctly, ${pop.notOk} not 2xx; ${o.callerParties.toLocaleString('en')} parties indexed`;
       return {
-        json: { rebuild, screenPop: pop, yContext: y },
+        json: { rebuild, screenPop: pop, httpFloor: floor, yContext: y },
         rows: [
           row(`screen pop, ${pop.concurrency} calls ringing at once: p99`, pop.latency.p99, 'ms', atMost(100), popNote),
           row('screen pop: p50', pop.latency.p50, 'ms', atMost(20), 'call.started → answer, durable hand-off included'),
+          row(
+            `HTTP floor: the same waves to a bare Node server, p50`,
+            floor.p50,
+            'ms',
+            undefined,
+            `p99 ${floor.p99} ms; no hub behind it: what the machine's HTTP path costs`,
+          ),
           row(
             `caller index rebuild, ${rebuild.parties.toLocaleString('en')} parties`,
             rebuild.seconds,

@@ -54,12 +54,61 @@ export async function measureRebuild(ctx: BenchContext, parties: number): Promis
  * lookup and the durable hand-off to `call/<call_id>` included. Every tenth number is unknown.
  */
 export async function measureScreenPop(ctx: BenchContext, numbers: readonly string[], concurrency: number, waves: number): Promise<ScreenPopFigures> {
-  const samples: number[] = [];
   let correct = 0;
   let notOk = 0;
-  const ring = async (i: number): Promise<void> => {
+  const latency = await ringInWaves(`${ctx.gateway.url}/3cx/webhook`, concurrency, waves, (i) => {
     const unknown = i % 10 === 9;
     const from = unknown ? `+4989${String(1_000_000 + i)}` : (numbers[(i * 7919) % numbers.length] ?? '');
+    return {
+      from,
+      check: (status, answer) => {
+        if (status < 200 || status > 299) notOk++;
+        else if ((answer as { known?: boolean } | null)?.known === !unknown) correct++;
+      },
+    };
+  });
+  return { calls: latency.n, concurrency, latency, correct, notOk };
+}
+
+/**
+ * The same waves against a bare Node HTTP server in its own process, answering at once: what the machine's HTTP
+ * path costs (the bench's client, sockets, a server's parsing) with no hub behind it, so the screen pop's figure
+ * can be read against it.
+ */
+export async function measureHttpFloor(concurrency: number, waves: number): Promise<Summary> {
+  const server = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [chunk] = (await once(server.stdout, 'data')) as [Buffer];
+    const port = Number(chunk.toString().trim());
+    return await ringInWaves(`http://127.0.0.1:${port}/3cx/webhook`, concurrency, waves, () => ({ from: '+4930123456', check: () => undefined }));
+  } finally {
+    server.kill();
+  }
+}
+
+/** Reads the body and answers a JSON about the size of a screen pop. */
+const BARE_SERVER = `
+const http = require('node:http');
+const answer = JSON.stringify({ recorded: true, workflowId: 'call/x', known: true, ambiguous: false, name: 'Max Mustermann', betNr: 100001,
+  espocrmUrl: 'http://127.0.0.1/#CBeteiligte/view/0123456789abcdef0', lastContact: null, assignedUser: { userId: 'u', kuerzel: 'ABC', extension: '201' } });
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json' }).end(answer));
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+interface Ring {
+  from: string;
+  check: (status: number, answer: unknown) => void;
+}
+
+/** One wave to warm connections, then `waves` waves of `concurrency` signed `call.started` at once; the latencies. */
+async function ringInWaves(url: string, concurrency: number, waves: number, ringFor: (i: number) => Ring): Promise<Summary> {
+  const samples: number[] = [];
+  let measuring = false;
+  const ring = async (i: number): Promise<void> => {
+    const { from, check } = ringFor(i);
     const body = JSON.stringify({
       event: 'call.started',
       call_id: `bench-${randomUUID()}`,
@@ -69,25 +118,22 @@ export async function measureScreenPop(ctx: BenchContext, numbers: readonly stri
       started_at: new Date().toISOString(),
     });
     const sent = nowMs();
-    const res = await fetch(`${ctx.gateway.url}/3cx/webhook`, {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', [THREECX_SIGNATURE_HEADER]: signThreeCxBody(SANDBOX_THREECX.webhookSecret, body) },
       body,
     });
-    const answer = (await res.json().catch(() => null)) as { known?: boolean } | null;
+    const answer: unknown = await res.json().catch(() => null);
+    if (!measuring) return;
     samples.push(nowMs() - sent);
-    if (!res.ok) notOk++;
-    else if (answer?.known === !unknown) correct++;
+    check(res.status, answer);
   };
-  // One wave to warm connections and the lookup path.
   await Promise.all(Array.from({ length: concurrency }, (_, i) => ring(i)));
-  samples.length = 0;
-  correct = 0;
-  notOk = 0;
+  measuring = true;
   for (let wave = 0; wave < waves; wave++) {
     await Promise.all(Array.from({ length: concurrency }, (_, i) => ring(wave * concurrency + i)));
   }
-  return { calls: samples.length, concurrency, latency: summarize(samples), correct, notOk };
+  return summarize(samples);
 }
 
 /** One cold profile (its API calls counted), then `samples` warm ones of the same party, one after the other. */
