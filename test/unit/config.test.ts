@@ -50,3 +50,15 @@ test('invalid configuration names each offending variable and never echoes a val
     },
   );
 });
+
+test("a ringing call's start delay: 60 s by default, 0 switches it off, a negative or fractional value is refused", () => {
+  assert.equal(parseEnv(gatewayConfigSchema, validGatewayEnv).THREECX_CALL_START_DELAY_SECONDS, 60);
+  assert.equal(parseEnv(gatewayConfigSchema, { ...validGatewayEnv, THREECX_CALL_START_DELAY_SECONDS: '0' }).THREECX_CALL_START_DELAY_SECONDS, 0);
+  for (const value of ['-1', '1.5', 'soon']) {
+    assert.throws(
+      () => parseEnv(gatewayConfigSchema, { ...validGatewayEnv, THREECX_CALL_START_DELAY_SECONDS: value }),
+      /THREECX_CALL_START_DELAY_SECONDS/,
+      value,
+    );
+  }
+});
