@@ -78,7 +78,9 @@ export async function measureScreenPop(ctx: BenchContext, numbers: readonly stri
 export async function measureHttpFloor(concurrency: number, waves: number): Promise<Summary> {
   const server = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const [chunk] = (await once(server.stdout, 'data')) as [Buffer];
+    // Its port, or an error if it dies first (a child that exits never writes, and the bench would wait for ever).
+    const exited = once(server, 'exit').then(([code]) => Promise.reject(new Error(`the bare HTTP server exited (${String(code)})`)));
+    const [chunk] = (await Promise.race([once(server.stdout, 'data'), exited])) as [Buffer];
     const port = Number(chunk.toString().trim());
     return await ringInWaves(`http://127.0.0.1:${port}/3cx/webhook`, concurrency, waves, () => ({ from: '+4930123456', check: () => undefined }));
   } finally {
