@@ -52,16 +52,21 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+type HubService = 'hub-worker' | 'hub-gateway';
+
 /**
- * The node flags production starts the service with (its `command` in temporal-docker/docker-compose.yml, e.g. the
- * heap limits), so the bench's memory figures are production's.
+ * How production starts the service (temporal-docker/docker-compose.yml): the node flags of its `command` (the heap
+ * limits) and its allocator setting (`MALLOC_ARENA_MAX`, unless the bench's own environment sets one, to try others), so
+ * the bench's memory figures are production's.
  */
-function productionNodeFlags(service: 'hub-worker' | 'hub-gateway'): string[] {
+function productionProcess(service: HubService): { flags: string[]; env: Record<string, string> } {
   const compose = parse(readFileSync(join(__dirname, '..', 'temporal-docker', 'docker-compose.yml'), 'utf8')) as {
-    services: Record<string, { command?: string[] }>;
+    services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
   };
+  const spec = compose.services[service];
+  const arenas = spec?.environment?.MALLOC_ARENA_MAX;
   // ["node", ...flags, entry]; test/deploy/compose.test.ts checks that shape.
-  return (compose.services[service]?.command ?? []).slice(1, -1);
+  return { flags: (spec?.command ?? []).slice(1, -1), env: arenas === undefined ? {} : { MALLOC_ARENA_MAX: arenas } };
 }
 
 /** `entry` without its extension, e.g. `workers/main`. */
@@ -70,9 +75,10 @@ function startProcess(entry: string, hub: HubEnv, env: Record<string, string>, l
   // Straight into a file: piping it through the bench would put the bench's own CPU into the measurement.
   const fd = openSync(logFile, 'w');
   // --worker-node-options / --gateway-node-options (NODE_OPTIONS) replace production's flags, to try others.
-  const flags = env.NODE_OPTIONS ? [] : productionNodeFlags(entry === 'workers/main' ? 'hub-worker' : 'hub-gateway');
+  const production = productionProcess(entry === 'workers/main' ? 'hub-worker' : 'hub-gateway');
+  const flags = env.NODE_OPTIONS ? [] : production.flags;
   const args = hub.compiledDir ? [...flags, join(hub.compiledDir, `${entry}.js`)] : [...flags, '--import', 'tsx', `${entry}.ts`];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, args, { env: { ...production.env, ...process.env, ...env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   running.add(child);
   child.once('exit', () => running.delete(child));

@@ -40,6 +40,8 @@ function str(value: unknown, what: string): string {
 const compose = dict(parse(readFileSync(join(deployDir, 'docker-compose.yml'), 'utf8')), 'docker-compose.yml');
 const services = dict(compose.services, 'services');
 const kong = dict(parse(readFileSync(join(deployDir, 'kong.yml'), 'utf8')), 'kong.yml');
+/** Read by the C library (glibc), not by the hub, so they are not in its env schema. */
+const C_LIBRARY_VARIABLES = ['MALLOC_ARENA_MAX'];
 
 function service(name: string): Dict {
   return dict(services[name], `service ${name}`);
@@ -242,7 +244,7 @@ describe('docker-compose.yml', () => {
       assertServiceAddress(`${redisUrl.hostname}:${redisUrl.port}`, 'redis', 6379, `${name} REDIS_URL`);
 
       // Every variable set here is one the process reads: a typo would silently fall back to a default.
-      const known = new Set(Object.keys(schema.shape));
+      const known = new Set([...Object.keys(schema.shape), ...C_LIBRARY_VARIABLES]);
       for (const key of Object.keys(env)) assert.ok(known.has(key), `${name}: ${key} is not in the hub's env schema`);
 
       const deps = dependsOn(name);
@@ -251,6 +253,14 @@ describe('docker-compose.yml', () => {
       assert.equal(deps['temporal-admin-tools'], 'service_completed_successfully', 'search attributes must exist before workflows start');
     });
   }
+
+  test("the worker's malloc arenas are capped, on an image whose C library reads the cap", () => {
+    // musl (alpine) ignores MALLOC_ARENA_MAX: the cap only holds on a glibc image such as Debian's.
+    assert.match(envOf('hub-worker').MALLOC_ARENA_MAX ?? '', /^[1-9]\d*$/, 'hub-worker must set MALLOC_ARENA_MAX to a positive integer');
+    const bases = [...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1] ?? '');
+    assert.ok(bases.length > 0, 'Dockerfile has no FROM');
+    for (const base of bases) assert.match(base, /^node:[\w.]+-(bookworm|bullseye|trixie)(-slim)?$/, `image ${base} must be glibc-based (Debian)`);
+  });
 
   test('the worker health check probes the metrics port it is given', () => {
     const port = envOf('hub-worker').WORKER_METRICS_PORT;
