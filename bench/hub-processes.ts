@@ -69,16 +69,21 @@ function productionProcess(service: HubService): { flags: string[]; env: Record<
   return { flags: (spec?.command ?? []).slice(1, -1), env: arenas === undefined ? {} : { MALLOC_ARENA_MAX: arenas } };
 }
 
-/** `entry` without its extension, e.g. `workers/main`. */
+/** `entry` without its extension, e.g. `workers/main`; compiled from `hub.compiledDir` when given, else with tsx. */
 function startProcess(entry: string, hub: HubEnv, env: Record<string, string>, logFile: string): { child: ChildProcess; log: () => string } {
+  const script = hub.compiledDir ? [join(hub.compiledDir, `${entry}.js`)] : ['--import', 'tsx', `${entry}.ts`];
+  return spawnAs(entry === 'workers/main' ? 'hub-worker' : 'hub-gateway', script, env, logFile);
+}
+
+/** Started as production starts `service`: its node flags and its allocator setting. */
+function spawnAs(service: HubService, script: string[], env: Record<string, string>, logFile: string): { child: ChildProcess; log: () => string } {
   mkdirSync(dirname(logFile), { recursive: true });
   // Straight into a file: piping it through the bench would put the bench's own CPU into the measurement.
   const fd = openSync(logFile, 'w');
   // --worker-node-options / --gateway-node-options (NODE_OPTIONS) replace production's flags, to try others.
-  const production = productionProcess(entry === 'workers/main' ? 'hub-worker' : 'hub-gateway');
+  const production = productionProcess(service);
   const flags = env.NODE_OPTIONS ? [] : production.flags;
-  const args = hub.compiledDir ? [...flags, join(hub.compiledDir, `${entry}.js`)] : [...flags, '--import', 'tsx', `${entry}.ts`];
-  const child = spawn(process.execPath, args, { env: { ...production.env, ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...flags, ...script], { env: { ...production.env, ...process.env, ...env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -145,4 +150,15 @@ export async function startGateway(name: string, env: HubEnv, logFile: string, e
   await waitReady(name, child, async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok, log);
   const pid = child.pid ?? -1;
   return { name, pid, logFile, url, readyRssMb: procStatusMb(pid, 'VmRSS'), stop: () => stopChild(child, 15_000) };
+}
+
+/**
+ * A worker with no hub code (bench/sdk-floor/worker.ts, compiled to `script`), started as production starts the
+ * hub's worker, for the figures of what Temporal itself costs here.
+ */
+export async function startFloorWorker(script: string, env: Record<string, string>, logFile: string): Promise<HubProcess> {
+  const { child, log } = spawnAs('hub-worker', [script], env, logFile);
+  await waitReady('floor worker', child, () => Promise.resolve(log().includes('floor worker running')), log);
+  const pid = child.pid ?? -1;
+  return { name: 'floor worker', pid, logFile, readyRssMb: procStatusMb(pid, 'VmRSS'), stop: () => stopChild(child, 25_000) };
 }

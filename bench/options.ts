@@ -7,6 +7,7 @@ export const PART_NAMES = [
   'adressen',
   'bankverbindungen',
   'drain',
+  'floor',
   'ingest',
   'calendar',
   'leads',

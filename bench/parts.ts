@@ -11,6 +11,7 @@ import { measureLeads } from './leads';
 import type { BenchOptions, PartName } from './options';
 import { measureProduction } from './production';
 import { measureProxy } from './proxy';
+import { measureSdkFloor } from './sdk-floor';
 import { measureHttpFloor, measureRebuild, measureScreenPop, measureYContext } from './threecx';
 import { atLeast, atMost, exactly, row, type BenchRow } from './report';
 
@@ -161,6 +162,42 @@ export const PARTS: Record<PartName, Part> = {
             `${f.readyRssMb.gateway} MB after start-up; VmHWM ${f.hwmMb.gateway} MB`,
           ),
           row('simulators peak RSS during the drain', f.peakRssMb.simulators, 'MB', undefined, 'own process, not the hub'),
+        ],
+      };
+    },
+  },
+  floor: {
+    title: "Temporal alone: the party run's shapes on a worker with no hub code (bench/sdk-floor/), same dev server",
+    async run(ctx, o) {
+      const latency = { espocrmMs: o.espocrmLatencyMs, advowareMs: o.advowareLatencyMs };
+      const f = await measureSdkFloor(ctx, { workflows: o.drainBeteiligte, samples: o.samples, latency });
+      const n = f.create.workflows.toLocaleString('en');
+      return {
+        json: { ...f },
+        rows: [
+          row(
+            `${n} per-party workflows at their least (signal-with-start, one activity)`,
+            f.create.seconds,
+            's',
+            undefined,
+            'pages of 200 as the sweep; to the last close',
+          ),
+          row('no-change shape (3 local activities), signal-with-start → closed, p50', f.noChange.p50, 'ms', undefined, `p95 ${ms(f.noChange.p95)}`),
+          row(
+            `edit shape with latency ${latency.advowareMs}/${latency.espocrmMs} ms (4 local, 1 regular activity), p50`,
+            f.edit.p50,
+            'ms',
+            undefined,
+            `its waits bare ${ms(f.bareEdit.p50)}`,
+          ),
+          row('edit shape: ratio to its waits bare (p50)', f.ratioEditP50, 'x'),
+          row(
+            `worker peak RSS during the ${n} workflows`,
+            f.workerRssMb.peak,
+            'MB',
+            undefined,
+            `${f.workerRssMb.ready} MB after start-up; production's flags and allocator`,
+          ),
         ],
       };
     },
