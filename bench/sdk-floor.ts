@@ -5,6 +5,7 @@ import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import ts from 'typescript';
+import { workerEnv } from '../config/env';
 import type { BenchContext } from './context';
 import { startFloorWorker } from './hub-processes';
 import { RssSampler, procStatusMb } from './memory';
@@ -13,7 +14,7 @@ import { floorCreate, floorEdit, floorNoChange, floorRequested } from './sdk-flo
 import { round, summarize, type Summary } from './stats';
 
 export interface SdkFloorFigures {
-  /** `count` floorCreate workflows signalled-with-start as the sweep does, until the last one closed. */
+  /** `options.workflows` floorCreate workflows, signalled-with-start as the sweep does, until the last one closed. */
   create: { workflows: number; seconds: number };
   noChange: Summary;
   edit: Summary;
@@ -42,7 +43,13 @@ export async function measureSdkFloor(
   const taskQueue = `bench-floor-${randomUUID()}`;
   const worker = await startFloorWorker(
     script,
-    { FLOOR_TEMPORAL_ADDRESS: ctx.env.temporalAddress, FLOOR_TASK_QUEUE: taskQueue, FLOOR_BUNDLE: join(dir, 'workflow-bundle.js') },
+    {
+      FLOOR_TEMPORAL_ADDRESS: ctx.env.temporalAddress,
+      FLOOR_TASK_QUEUE: taskQueue,
+      FLOOR_BUNDLE: join(dir, 'workflow-bundle.js'),
+      // The hub's worker runs with its default (the bench sets none).
+      FLOOR_MAX_CACHED_WORKFLOWS: String(workerEnv.shape.WORKER_MAX_CACHED_WORKFLOWS.parse(undefined)),
+    },
     join(ctx.logDir, 'floor-worker.log'),
   );
   // The SDK's own data converter: no payload encryption, that is hub code.

@@ -4,7 +4,8 @@ import { floorActivities } from './activities';
 /**
  * A worker with nothing of the hub in it (no clients, no payload encryption, no interceptors), started by the bench
  * like the hub's worker: its own process, production's node flags and allocator setting.
- * Environment: FLOOR_TEMPORAL_ADDRESS, FLOOR_TASK_QUEUE, FLOOR_BUNDLE (the workflows, bundled by the bench).
+ * Environment: FLOOR_TEMPORAL_ADDRESS, FLOOR_TASK_QUEUE, FLOOR_BUNDLE (the workflows, bundled by the bench),
+ * FLOOR_MAX_CACHED_WORKFLOWS (the hub worker's cache: the SDK's own default under production's heap limit is 10).
  */
 async function main(): Promise<void> {
   const setting = (name: string): string => {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     taskQueue: setting('FLOOR_TASK_QUEUE'),
     workflowBundle: { codePath: setting('FLOOR_BUNDLE') },
     activities: floorActivities,
+    maxCachedWorkflows: Number(setting('FLOOR_MAX_CACHED_WORKFLOWS')),
   });
   process.once('SIGTERM', () => worker.shutdown());
   console.log('floor worker running');
