@@ -111,6 +111,12 @@ async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   clearTimeout(timer);
 }
 
+/** A started process once it is ready: its memory now, before any load, and how to stop it (SIGKILL after `graceMs`). */
+function readyProcess(name: string, child: ChildProcess, logFile: string, graceMs: number): HubProcess {
+  const pid = child.pid ?? -1;
+  return { name, pid, logFile, readyRssMb: procStatusMb(pid, 'VmRSS'), stop: () => stopChild(child, graceMs) };
+}
+
 export async function startWorker(name: string, env: HubEnv, logFile: string, extra: Record<string, string> = {}): Promise<HubProcess> {
   const { child, log } = startProcess(
     'workers/main',
@@ -128,8 +134,7 @@ export async function startWorker(name: string, env: HubEnv, logFile: string, ex
     logFile,
   );
   await waitReady(name, child, () => Promise.resolve(log().includes('worker running')), log);
-  const pid = child.pid ?? -1;
-  return { name, pid, logFile, readyRssMb: procStatusMb(pid, 'VmRSS'), stop: () => stopChild(child, 25_000) };
+  return readyProcess(name, child, logFile, 25_000);
 }
 
 export async function startGateway(name: string, env: HubEnv, logFile: string, extra: Record<string, string> = {}): Promise<GatewayProcess> {
@@ -148,8 +153,7 @@ export async function startGateway(name: string, env: HubEnv, logFile: string, e
     logFile,
   );
   await waitReady(name, child, async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok, log);
-  const pid = child.pid ?? -1;
-  return { name, pid, logFile, url, readyRssMb: procStatusMb(pid, 'VmRSS'), stop: () => stopChild(child, 15_000) };
+  return { ...readyProcess(name, child, logFile, 15_000), url };
 }
 
 /**
@@ -159,6 +163,5 @@ export async function startGateway(name: string, env: HubEnv, logFile: string, e
 export async function startFloorWorker(script: string, env: Record<string, string>, logFile: string): Promise<HubProcess> {
   const { child, log } = spawnAs('hub-worker', [script], env, logFile);
   await waitReady('floor worker', child, () => Promise.resolve(log().includes('floor worker running')), log);
-  const pid = child.pid ?? -1;
-  return { name: 'floor worker', pid, logFile, readyRssMb: procStatusMb(pid, 'VmRSS'), stop: () => stopChild(child, 25_000) };
+  return readyProcess('floor worker', child, logFile, 25_000);
 }

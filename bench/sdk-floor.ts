@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { workerEnv } from '../config/env';
 import type { BenchContext } from './context';
 import { startFloorWorker } from './hub-processes';
-import { RssSampler, procStatusMb } from './memory';
+import { RssSampler } from './memory';
 import { floorActivities } from './sdk-floor/activities';
 import { floorCreate, floorEdit, floorNoChange, floorRequested } from './sdk-floor/workflows';
 import { round, summarize, type Summary } from './stats';
@@ -79,6 +79,7 @@ export async function measureSdkFloor(
     }
     await Promise.all(closed);
     const createSeconds = (performance.now() - createStart) / 1000;
+    // stop() samples once more, so the peak includes the end of the load.
     const peak = sampler.stop().worker ?? Number.NaN;
 
     const noChange: number[] = [];
@@ -100,7 +101,7 @@ export async function measureSdkFloor(
       edit: editSummary,
       bareEdit: bareSummary,
       ratioEditP50: round(editSummary.p50 / bareSummary.p50, 2),
-      workerRssMb: { ready: round(worker.readyRssMb, 0), peak: round(Math.max(peak, procStatusMb(worker.pid, 'VmRSS')), 0) },
+      workerRssMb: { ready: round(worker.readyRssMb, 0), peak: round(peak, 0) },
     };
   } finally {
     await worker.stop();
